@@ -1,0 +1,27 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+
+let cached: string | undefined;
+
+/**
+ * AUTH_SECRET, or outside production a secret generated once and kept in
+ * `.data/auth-secret`, so sessions survive restarts of a dev server.
+ */
+export function authSecret(): string {
+  if (cached) return cached;
+  const configured = process.env.AUTH_SECRET;
+  if (configured) {
+    if (configured.length < 32) throw new Error('Invalid environment variable AUTH_SECRET: must be at least 32 characters');
+    return (cached = configured);
+  }
+  if (process.env.NODE_ENV === 'production' && process.env.APPSTATS_EMBEDDED !== '1') {
+    throw new Error('Invalid environment variable AUTH_SECRET: required when NODE_ENV=production with a real database');
+  }
+  const file = path.resolve(process.cwd(), '.data', 'auth-secret');
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  return (cached = readFileSync(file, 'utf8').trim());
+}

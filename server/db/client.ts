@@ -1,0 +1,44 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { DB } from './types';
+
+// int8 (20) and numeric (1700) stay strings by default: counts are cast in SQL instead.
+// timestamptz is parsed to Date; the preview reads raw text through its own client.
+
+export interface Database {
+  db: Kysely<DB>;
+  pool: pg.Pool;
+  destroy(): Promise<void>;
+}
+
+export interface CreateDatabaseOptions {
+  max?: number;
+  log?: (message: string, error: unknown) => void;
+}
+
+/** Builds the pg Pool and Kysely<DB> for `url`: the only place that does. */
+export function createDatabase(url: string, options: CreateDatabaseOptions = {}): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 2_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // Without a listener, an idle client's error (e.g. PostgreSQL restarting) kills the process.
+  pool.on('error', (error) => options.log?.('idle database client failed', error));
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, pool, destroy: () => db.destroy() };
+}
+
+let shared: Database | undefined;
+
+/** The process-wide database for the running server, from `DATABASE_URL`. */
+export function sharedDatabase(): Database {
+  if (shared) return shared;
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: start the server through `npm run dev` or `npm start`');
+  shared = createDatabase(url, {
+    log: (message, error) => console.error(JSON.stringify({ level: 'error', msg: message, err: String(error) })),
+  });
+  return shared;
+}

@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as core from './migrations/20260101000000_core';
+
+/**
+ * Every migration, by name. Listed statically (not read from the folder) so
+ * the same list loads under tsx, Vitest and Next alike; a test checks that
+ * every file in this folder is listed.
+ */
+export const migrations: Record<string, Migration> = {
+  '20260101000000_core': core,
+};

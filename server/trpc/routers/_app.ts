@@ -1,0 +1,15 @@
+import { createCallerFactory, router } from '../init';
+import { adminRouter } from './admin';
+import { appsRouter } from './apps';
+import { authRouter } from './auth';
+
+export const appRouter = router({
+  admin: adminRouter,
+  auth: authRouter,
+  apps: appsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Server-side caller: REST routes, server components, the CLI and tests go through this. */
+export const createCaller = createCallerFactory(appRouter);
