@@ -16,7 +16,7 @@ const integrationOnly = argv.includes('--integration');
 const skipBuild = argv.includes('--no-build');
 const noServer = argv.includes('--no-server');
 const filters = argv.filter((a) => !a.startsWith('--'));
-const DIST_DIR = '.next-test';
+const DIST_DIR = process.env.NEXT_DIST_DIR ?? '.next-test';
 const reportDir = mkdtempSync(path.join(tmpdir(), 'appstats-report-'));
 
 function run(command: string, args: string[], extraEnv: Record<string, string>): Promise<number> {
