@@ -5,7 +5,8 @@ import { describeCliError, runCommand } from '../server/cli/commands';
 import { createDatabase } from '../server/db/client';
 import { migrateOrThrow } from '../server/db/migrate';
 import { seedDemoData } from '../server/db/seed/index';
-import { type DatabaseHandle, DATA_DIR, acquireDatabase } from '../server/embedded/launcher';
+import { dataDir } from '../server/data-dir';
+import { type DatabaseHandle, acquireDatabase } from '../server/embedded/launcher';
 import { env } from '../server/env';
 
 // The one launcher behind `dev`, `start`, `db:migrate`, `db:seed` and `cli`:
@@ -14,8 +15,8 @@ import { env } from '../server/env';
 const [mode, ...args] = process.argv.slice(2);
 
 function postgresLog(line: string): void {
-  mkdirSync(DATA_DIR, { recursive: true });
-  appendFileSync(path.join(DATA_DIR, 'postgres.log'), line.endsWith('\n') ? line : `${line}\n`);
+  mkdirSync(dataDir(), { recursive: true });
+  appendFileSync(path.join(dataDir(), 'postgres.log'), line.endsWith('\n') ? line : `${line}\n`);
 }
 
 async function withDatabase<T>(work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { dataDir } from '../data-dir';
 
 let cached: string | undefined;
 
@@ -18,7 +19,7 @@ export function authSecret(): string {
   if (process.env.NODE_ENV === 'production' && process.env.APPSTATS_EMBEDDED !== '1') {
     throw new Error('Invalid environment variable AUTH_SECRET: required when NODE_ENV=production with a real database');
   }
-  const file = path.resolve(process.cwd(), '.data', 'auth-secret');
+  const file = path.join(dataDir(), 'auth-secret');
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });

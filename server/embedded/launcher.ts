@@ -1,7 +1,7 @@
 import path from 'node:path';
+import { dataDir } from '../data-dir';
 import { ensureDatabase, startEmbedded } from './postgres';
 
-export const DATA_DIR = path.resolve(process.cwd(), '.data');
 const DATABASE_NAME = 'appstats';
 
 export interface DatabaseHandle {
@@ -19,7 +19,7 @@ export interface DatabaseHandle {
 export async function acquireDatabase(log?: (line: string) => void): Promise<DatabaseHandle> {
   const configured = process.env.DATABASE_URL;
   if (configured) return { url: configured, embedded: false, release: async () => undefined };
-  const server = await startEmbedded({ dataDir: path.join(DATA_DIR, 'pg'), log });
+  const server = await startEmbedded({ dataDir: path.join(dataDir(), 'pg'), log });
   const url = await ensureDatabase(server.adminUrl, DATABASE_NAME);
   return { url, embedded: true, release: () => server.stop() };
 }
