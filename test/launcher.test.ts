@@ -9,7 +9,7 @@ import { freePort, runningPort } from '../server/embedded/postgres';
 // server, migrates, seeds, serves on PORT, shares the server with a CLI call, stops it on exit.
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'appstats-dev-'));
-const baseEnv = { ...process.env, APPSTATS_DATA_DIR: dataDir, NEXT_DIST_DIR: '.next-devtest' };
+const baseEnv: NodeJS.ProcessEnv = { ...process.env, APPSTATS_DATA_DIR: dataDir, NEXT_DIST_DIR: '.next-devtest' };
 delete baseEnv.DATABASE_URL;
 let dev: ChildProcess | undefined;
 

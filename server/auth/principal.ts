@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types';
 import { findUserByTokenHash } from '../queries/credentials';
@@ -10,10 +11,29 @@ import { hashToken, isWellFormedToken } from './tokens';
 export interface Principal extends UserRow {
   via: 'session' | 'token';
   sessionId?: string;
+  /** The API token's id when `via` is 'token' (for per-token rate limits). */
+  tokenId?: string;
 }
 
 /** What authentication found: a principal, nothing at all, or credentials that were presented and failed. */
 export type Authentication = { principal: Principal } | { principal: null; reason: 'missing' | 'invalid' };
+
+const INVALID: Authentication = { principal: null, reason: 'invalid' };
+
+/**
+ * The principal of a bearer token. The database finds the row by the token's
+ * SHA-256 through a unique index; the hash found is compared again in constant
+ * time, so no step depends on how much of a guess was right. Malformed,
+ * unknown, expired and revoked all give the same 'invalid'.
+ */
+async function authenticateToken(db: Kysely<DB>, token: string | undefined, now: Date): Promise<Authentication> {
+  if (!token || !isWellFormedToken(token)) return INVALID;
+  const hash = hashToken(token);
+  const found = await findUserByTokenHash(db, hash, now);
+  if (!found || !timingSafeEqual(Buffer.from(found.tokenHash, 'hex'), Buffer.from(hash, 'hex'))) return INVALID;
+  const { id, username, name, isAdmin, tokenId } = found;
+  return { principal: { id, username, name, isAdmin, via: 'token', tokenId } };
+}
 
 /**
  * Resolves the caller from `Authorization: Bearer` or the session cookie.
@@ -23,13 +43,10 @@ export async function authenticate(db: Kysely<DB>, headers: Headers, now: Date):
   const authorization = headers.get('authorization');
   if (authorization !== null) {
     const match = /^Bearer ([^\s]+)$/i.exec(authorization.trim());
-    const token = match?.[1];
-    if (!token || !isWellFormedToken(token)) return { principal: null, reason: 'invalid' };
-    const user = await findUserByTokenHash(db, hashToken(token), now);
-    return user ? { principal: { ...user, via: 'token' } } : { principal: null, reason: 'invalid' };
+    return authenticateToken(db, match?.[1], now);
   }
   const sessionId = readCookie(headers.get('cookie'), sessionCookieName());
   if (sessionId === null) return { principal: null, reason: 'missing' };
   const user = await resolveSession(db, sessionId, now);
-  return user ? { principal: { ...user, via: 'session', sessionId } } : { principal: null, reason: 'invalid' };
+  return user ? { principal: { ...user, via: 'session', sessionId } } : INVALID;
 }

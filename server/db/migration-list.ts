@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as core from './migrations/20260101000000_core';
+import * as rateLimits from './migrations/20260103000000_rate_limits';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so
@@ -8,4 +9,5 @@ import * as core from './migrations/20260101000000_core';
  */
 export const migrations: Record<string, Migration> = {
   '20260101000000_core': core,
+  '20260103000000_rate_limits': rateLimits,
 };

@@ -24,12 +24,16 @@ export async function revokeApiToken(db: Kysely<DB>, id: string, now: Date): Pro
     .executeTakeFirst();
 }
 
-/** The user behind a live token hash (not expired, not revoked at `now`), or undefined. */
-export async function findUserByTokenHash(db: Kysely<DB>, hash: string, now: Date): Promise<UserRow | undefined> {
+/** The user behind a live token hash (not expired, not revoked at `now`) with the token's id and stored hash, or undefined. */
+export async function findUserByTokenHash(
+  db: Kysely<DB>,
+  hash: string,
+  now: Date,
+): Promise<(UserRow & { tokenId: string; tokenHash: string }) | undefined> {
   return db
     .selectFrom('api_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
-    .select(['u.id', 'u.username', 'u.name', 'u.is_admin as isAdmin'])
+    .select(['u.id', 'u.username', 'u.name', 'u.is_admin as isAdmin', 't.id as tokenId', 't.token_hash as tokenHash'])
     .where('t.token_hash', '=', hash)
     .where('t.revoked_at', 'is', null)
     .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)]))

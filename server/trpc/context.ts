@@ -1,6 +1,21 @@
+import { TRPCError } from '@trpc/server';
 import type { Kysely } from 'kysely';
+import { clientAddress, trustedProxyHops } from '../auth/client-address';
+import { isCrossSite, requestHost } from '../auth/csrf';
 import { type Authentication, authenticate } from '../auth/principal';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import type { DB } from '../db/types';
+import { newRequestId } from '../log';
+
+/** What the HTTP request itself tells, beyond who is calling. */
+export interface RequestFacts {
+  /** The browser marked the request as coming from another site (see isCrossSite): mutations refuse it. */
+  crossSite: boolean;
+  /** The caller's address when it can be trusted (see clientAddress), else null. */
+  clientAddress: string | null;
+  /** Correlates log lines and the `X-Request-Id` response header. */
+  requestId: string;
+}
 
 export interface Context {
   db: Kysely<DB>;
@@ -8,6 +23,8 @@ export interface Context {
   now: () => Date;
   /** Adds a Set-Cookie header to the response, where there is one (not for server-side callers). */
   setCookie: (value: string) => void;
+  /** Facts about the HTTP request; absent for the CLI's caller, which has none. */
+  request?: RequestFacts;
   /** True only for the CLI's own caller: administration procedures need it. */
   system?: boolean;
 }
@@ -17,15 +34,37 @@ export interface ContextOptions {
   headers: Headers;
   setCookie?: (value: string) => void;
   now?: () => Date;
+  requestId?: string;
 }
 
-/** Builds the context of one request: the database and who is calling. */
+/** The request facts that can be read off the headers alone. */
+export function requestFacts(headers: Headers, requestId: string = newRequestId()): RequestFacts {
+  const hops = trustedProxyHops();
+  return {
+    crossSite: isCrossSite(headers, requestHost(headers, hops > 0)),
+    clientAddress: clientAddress(headers, hops),
+    requestId,
+  };
+}
+
+/**
+ * Builds the context of one request: the database, who is calling and where
+ * from. A database outage while authenticating is SERVICE_UNAVAILABLE, not a 500.
+ */
 export async function createContext(options: ContextOptions): Promise<Context> {
   const now = options.now ?? (() => new Date());
+  let auth: Authentication;
+  try {
+    auth = await authenticate(options.db, options.headers, now());
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error;
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The database cannot be reached; try again shortly', cause: error });
+  }
   return {
     db: options.db,
-    auth: await authenticate(options.db, options.headers, now()),
+    auth,
     now,
     setCookie: options.setCookie ?? (() => undefined),
+    request: requestFacts(options.headers, options.requestId),
   };
 }

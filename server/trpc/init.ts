@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { resolveReadableApp } from '../access/resolve-app';
+import { CROSS_SITE_MESSAGE, refusesCrossSiteMutation } from '../auth/csrf';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import type { Context } from './context';
 
@@ -15,8 +16,16 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Any caller; database outages surface as SERVICE_UNAVAILABLE instead of a 500. */
-export const publicProcedure = t.procedure.use(async ({ next }) => {
+// CSRF (issue 7): a mutation a browser sent from another site is refused unless bearer-authenticated.
+const sameSiteMutations = t.middleware(({ ctx, type, next }) => {
+  if (type === 'mutation' && refusesCrossSiteMutation(ctx.request, ctx.auth.principal)) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: CROSS_SITE_MESSAGE });
+  }
+  return next();
+});
+
+/** Any caller; cross-site mutations are refused, database outages surface as SERVICE_UNAVAILABLE instead of a 500. */
+export const publicProcedure = t.procedure.use(sameSiteMutations).use(async ({ next }) => {
   const result = await next();
   if (!result.ok && !(result.error.cause instanceof TRPCError) && isDatabaseUnavailable(result.error.cause)) {
     throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The database cannot be reached; try again shortly', cause: result.error.cause });
