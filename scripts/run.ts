@@ -64,7 +64,15 @@ function runNext(command: 'dev' | 'start', databaseUrl: string, embedded: boolea
     stdio: 'inherit',
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), ...(embedded ? { APPSTATS_EMBEDDED: '1' } : {}) },
   });
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  let stopping = false;
+  // next start stops accepting, finishes the requests it has read, then exits; a hung
+  // request must not keep the embedded PostgreSQL up, so it gets 10 s at most.
+  const forward = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    child.kill(signal);
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  };
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
