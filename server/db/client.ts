@@ -16,6 +16,8 @@ export interface CreateDatabaseOptions {
   log?: (message: string, error: unknown) => void;
 }
 
+const pools = new WeakMap<Kysely<DB>, pg.Pool>();
+
 /** Builds the pg Pool and Kysely<DB> for `url`: the only place that does. */
 export function createDatabase(url: string, options: CreateDatabaseOptions = {}): Database {
   const pool = new pg.Pool({
@@ -27,7 +29,13 @@ export function createDatabase(url: string, options: CreateDatabaseOptions = {})
   // Without a listener, an idle client's error (e.g. PostgreSQL restarting) kills the process.
   pool.on('error', (error) => options.log?.('idle database client failed', error));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
   return { db, pool, destroy: () => db.destroy() };
+}
+
+/** The pg Pool behind a Kysely built by createDatabase: for a query that needs a client of its own (the table preview). */
+export function poolOf(db: Kysely<DB>): pg.Pool | undefined {
+  return pools.get(db);
 }
 
 let shared: Database | undefined;

@@ -2,11 +2,13 @@ import { createCallerFactory, router } from '../init';
 import { adminRouter } from './admin';
 import { appsRouter } from './apps';
 import { authRouter } from './auth';
+import { statsRouter } from './stats';
 
 export const appRouter = router({
   admin: adminRouter,
   auth: authRouter,
   apps: appsRouter,
+  stats: statsRouter,
 });
 
 export type AppRouter = typeof appRouter;

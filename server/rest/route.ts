@@ -1,0 +1,90 @@
+import type { z } from 'zod';
+import { trustedProxyHops } from '../auth/client-address';
+import { TooManyRequestsError, consumeTokenBudget } from '../auth/rate-limit';
+import { requestIdFrom } from '../log';
+import type { Context } from '../trpc/context';
+import { contextFromRequest } from '../trpc/request-context';
+import { createCaller } from '../trpc/routers/_app';
+import { DEFAULT_MAX_BODY_BYTES, parseJsonBody, readBodyText } from './body';
+import { errorResponse, jsonError } from './errors';
+
+// The REST adapter (STYLE: "caller → JSON, TRPCError → status"). A route file
+// declares its method, its path parameters, optionally a body schema, and calls
+// one procedure through the caller; everything else (methods, body limits,
+// rate limits, error shapes, request ids) happens here, the same for every REST path.
+
+type Caller = ReturnType<typeof createCaller>;
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Handler<P extends string> = (request: Request, context: { params: Promise<Record<P, string>> }) => Promise<Response>;
+
+/** What a route's `handle` gets: a caller authenticated from the request, the path parameters and the parsed body. */
+export interface RestCall<P extends string, B> {
+  caller: Caller;
+  params: Record<P, string>;
+  body: B;
+  request: Request;
+}
+
+export interface RestRouteOptions<P extends string, S extends z.ZodType> {
+  method: Method;
+  /** The dynamic segments of the path, e.g. ['id', 'table']. */
+  params: readonly P[];
+  /** The JSON body's schema; without one the body is not read. */
+  body?: S;
+  /** What an empty body stands for (e.g. `{}` for defaults); without it an empty body is 400. */
+  emptyBody?: z.input<S>;
+  /** Body limit in bytes (default 64 KiB); over it: 413. */
+  maxBodyBytes?: number;
+  /** The success status (default 200). */
+  status?: number;
+  handle(call: RestCall<P, z.output<S>>): Promise<unknown>;
+}
+
+/** Next.js route handlers for every method: the declared one runs `handle`, the others answer 405 with `Allow`. */
+export type RestHandlers<P extends string> = Record<Method | 'HEAD' | 'OPTIONS', Handler<P>>;
+
+/** Per-token budget of REST requests: over it, TOO_MANY_REQUESTS with the seconds to wait. */
+async function spendTokenBudget(ctx: Context): Promise<void> {
+  const tokenId = ctx.auth.principal?.tokenId;
+  if (!tokenId) return;
+  const budget = await consumeTokenBudget(ctx.db, tokenId, ctx.now());
+  if (!budget.allowed) throw new TooManyRequestsError('Too many requests for this token; slow down', budget.retryAfterSeconds);
+}
+
+/** Builds the route handlers of one REST path; export them all from the route file. */
+export function restRoute<P extends string, S extends z.ZodType = z.ZodUndefined>(options: RestRouteOptions<P, S>): RestHandlers<P> {
+  const allowed = options.method === 'GET' ? ['GET', 'HEAD', 'OPTIONS'] : [options.method, 'OPTIONS'];
+  const allow = allowed.join(', ');
+
+  const run: Handler<P> = async (request, context) => {
+    const requestId = requestIdFrom(request.headers, trustedProxyHops() > 0);
+    try {
+      const params = await context.params;
+      // The body is read and checked first: an oversized or malformed request is 413/400
+      // whoever sends it, which says nothing about the app or the caller.
+      const body: z.output<S> = options.body
+        ? parseJsonBody(
+            await readBodyText(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+            options.body,
+            'emptyBody' in options ? { value: options.emptyBody } : undefined,
+          )
+        : (undefined as z.output<S>);
+      const headers = new Headers({ 'x-request-id': requestId, 'cache-control': 'no-store' });
+      const ctx = await contextFromRequest(request.headers, headers, { requestId });
+      await spendTokenBudget(ctx);
+      const data = await options.handle({ caller: createCaller(ctx), params, body, request });
+      return Response.json(data, { status: options.status ?? 200, headers });
+    } catch (error) {
+      return errorResponse(request, error, requestId);
+    }
+  };
+  const notAllowed: Handler<P> = async (request) =>
+    jsonError(405, 'METHOD_NOT_SUPPORTED', `${request.method} is not supported here; use ${options.method}`, { allow });
+  const preflight: Handler<P> = async () => new Response(null, { status: 204, headers: { allow } });
+
+  const handlers = { OPTIONS: preflight } as RestHandlers<P>;
+  for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const) {
+    handlers[method] = allowed.includes(method) ? run : notAllowed;
+  }
+  return handlers;
+}
