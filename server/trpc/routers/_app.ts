@@ -2,6 +2,7 @@ import { createCallerFactory, router } from '../init';
 import { adminRouter } from './admin';
 import { appsRouter } from './apps';
 import { authRouter } from './auth';
+import { ingestRouter } from './ingest';
 import { statsRouter } from './stats';
 
 export const appRouter = router({
@@ -9,6 +10,7 @@ export const appRouter = router({
   auth: authRouter,
   apps: appsRouter,
   stats: statsRouter,
+  ingest: ingestRouter,
 });
 
 export type AppRouter = typeof appRouter;

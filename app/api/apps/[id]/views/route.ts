@@ -1,0 +1,17 @@
+import { idempotencyKeyOf, readBatch } from '@/server/rest/ingest-body';
+import { restRoute } from '@/server/rest/route';
+import { ViewEventInput } from '@/server/schemas/ingest';
+
+export const dynamic = 'force-dynamic';
+
+/** POST /api/apps/{id}/views: one view event or a batch of up to 1000, stored whole or not at all (CONTRACT §6). */
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = restRoute({
+  method: 'POST',
+  params: ['id'],
+  status: 202,
+  handle: async ({ caller, params, request }) => {
+    const idempotencyKey = idempotencyKeyOf(request.headers);
+    const events = await readBatch(request, ViewEventInput);
+    return caller.ingest.views({ appId: params.id, events, idempotencyKey });
+  },
+});
