@@ -15,7 +15,7 @@ function expectOneLineError(result: { code: number; stdout: string; stderr: stri
 }
 
 describe('CLI', () => {
-  it('creates users, tokens, apps and members, each printing exactly one JSON document', async () => {
+  it('creates users, tokens, apps and members, each printing exactly one JSON document', { timeout: 180_000 }, async () => {
     const url = database.current.url;
     const owner = unique('owner');
     const user = await cli(url, 'user:create', '--username', owner, '--password', 's3cret-pass', '--name', 'Owner Person', '--admin');
@@ -49,27 +49,32 @@ describe('CLI', () => {
     expect(byUuid.json).toEqual({ appId: created.id, username: member, role: 'admin' });
   });
 
-  it('rejects bad input with a one-line message on stderr and a non-zero exit', async () => {
+  it('rejects bad input with a one-line message on stderr and a non-zero exit', { timeout: 180_000 }, async () => {
     const url = database.current.url;
     const owner = unique('owner');
     await cli(url, 'user:create', '--username', owner, '--password', 'pw');
     const slug = unique('app');
     await cli(url, 'app:create', '--natural-id', slug, '--name', 'A', '--owner', owner);
 
-    expectOneLineError(await cli(url, 'user:create', '--username', owner, '--password', 'pw'), /already taken/);
-    expectOneLineError(await cli(url, 'user:create', '--username', unique('x')), /Missing flag: --password/);
-    expectOneLineError(await cli(url, 'user:create', '--username', unique('x'), '--password', 'p', '--bogus', '1'), /Unknown flag: --bogus/);
-    expectOneLineError(await cli(url, 'token:create', '--username', 'nobody-here'), /Unknown user/);
-    expectOneLineError(await cli(url, 'token:create', '--username', owner, '--expires-in-days', 'soon'), /must be a number/);
-    expectOneLineError(await cli(url, 'token:revoke', '--id', '00000000-0000-4000-8000-000000000000'), /Unknown token/);
-    expectOneLineError(await cli(url, 'app:create', '--natural-id', slug, '--name', 'B', '--owner', owner), /already taken/);
-    expectOneLineError(await cli(url, 'app:create', '--natural-id', 'Bad Slug!', '--name', 'B', '--owner', owner), /--natural-id/);
-    expectOneLineError(await cli(url, 'app:create', '--natural-id', unique('a'), '--name', 'B', '--owner', 'ghost'), /Unknown user/);
-    expectOneLineError(await cli(url, 'app:create', '--natural-id', unique('a'), '--name', 'B', '--owner', owner, '--visibility', 'secret'), /--visibility/);
-    expectOneLineError(await cli(url, 'member:add', '--app', slug, '--username', owner, '--role', 'boss'), /--role/);
-    expectOneLineError(await cli(url, 'member:add', '--app', 'no-such-app', '--username', owner, '--role', 'viewer'), /Unknown app/);
-    expectOneLineError(await cli(url, 'member:add', '--app', slug, '--username', 'ghost', '--role', 'viewer'), /Unknown user/);
-    expectOneLineError(await cli(url, 'frobnicate'), /Unknown command/);
+    // Independent cases, run side by side: each is a whole `npm run` process.
+    const cases: Array<[string[], RegExp]> = [
+      [['user:create', '--username', owner, '--password', 'pw'], /already taken/],
+      [['user:create', '--username', unique('x')], /Missing flag: --password/],
+      [['user:create', '--username', unique('x'), '--password', 'p', '--bogus', '1'], /Unknown flag: --bogus/],
+      [['token:create', '--username', 'nobody-here'], /Unknown user/],
+      [['token:create', '--username', owner, '--expires-in-days', 'soon'], /must be a number/],
+      [['token:revoke', '--id', '00000000-0000-4000-8000-000000000000'], /Unknown token/],
+      [['app:create', '--natural-id', slug, '--name', 'B', '--owner', owner], /already taken/],
+      [['app:create', '--natural-id', 'Bad Slug!', '--name', 'B', '--owner', owner], /--natural-id/],
+      [['app:create', '--natural-id', unique('a'), '--name', 'B', '--owner', 'ghost'], /Unknown user/],
+      [['app:create', '--natural-id', unique('a'), '--name', 'B', '--owner', owner, '--visibility', 'secret'], /--visibility/],
+      [['member:add', '--app', slug, '--username', owner, '--role', 'boss'], /--role/],
+      [['member:add', '--app', 'no-such-app', '--username', owner, '--role', 'viewer'], /Unknown app/],
+      [['member:add', '--app', slug, '--username', 'ghost', '--role', 'viewer'], /Unknown user/],
+      [['frobnicate'], /Unknown command/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => cli(url, ...args)));
+    results.forEach((result, i) => expectOneLineError(result, cases[i]?.[1] ?? /./));
   });
 
   it('never stores or prints a password in clear', async () => {

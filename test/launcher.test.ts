@@ -14,7 +14,11 @@ delete baseEnv.DATABASE_URL;
 let dev: ChildProcess | undefined;
 
 afterAll(() => {
-  if (dev?.pid && dev.exitCode === null) process.kill(-dev.pid, 'SIGKILL');
+  try {
+    if (dev?.pid && dev.exitCode === null) process.kill(-dev.pid, 'SIGKILL');
+  } catch {
+    // The process group has already exited.
+  }
 });
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -38,7 +42,7 @@ async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: numbe
 }
 
 describe('npm run dev with DATABASE_URL unset', () => {
-  it('starts embedded PostgreSQL, migrates, answers on PORT, shares the server with the CLI and stops it on exit', async () => {
+  it('starts embedded PostgreSQL, migrates, answers on PORT, shares the server with the CLI and stops it on exit', { timeout: 240_000 }, async () => {
     const port = await freePort();
     let output = '';
     dev = spawn('npm', ['run', 'dev'], { env: { ...baseEnv, PORT: String(port) }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
