@@ -1,0 +1,15 @@
+import { AppCardsSkeleton } from '@/components/apps/app-cards';
+
+// In a route group so the boundary wraps the list only: /apps/[id] must not
+// start streaming before its layout has answered 404 for an unreadable app.
+export default function Loading() {
+  return (
+    <div className="space-y-4 pt-6" aria-busy="true">
+      <p role="status" className="sr-only">
+        Loading your apps…
+      </p>
+      <h1 className="text-2xl font-semibold tracking-tight">Your apps</h1>
+      <AppCardsSkeleton />
+    </div>
+  );
+}

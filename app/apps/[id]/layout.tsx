@@ -1,0 +1,23 @@
+import { notFound } from 'next/navigation';
+import type { ReactNode } from 'react';
+import { AppHeader } from '@/components/frame/app-header';
+import { appForPage } from '../../_server/rsc';
+import { routeParam } from '../../_server/params';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * Resolves the app and the caller's standing before anything streams, so an
+ * app that does not exist and one the caller cannot read both answer 404.
+ */
+export default async function AppLayout({ children, params }: { children: ReactNode; params: Promise<{ id: string }> }) {
+  const id = routeParam((await params).id);
+  const app = await appForPage(id);
+  if (!app) notFound();
+  return (
+    <>
+      <AppHeader app={app} routeId={id} />
+      <div className="pt-6">{children}</div>
+    </>
+  );
+}

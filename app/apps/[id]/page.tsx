@@ -1,0 +1,22 @@
+import type { Metadata } from 'next';
+import { Overview } from '@/components/stats/overview';
+import { routeParam } from '../../_server/params';
+import { appForPage, serverTrpc } from '../../_server/rsc';
+
+export const dynamic = 'force-dynamic';
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const app = await appForPage(routeParam((await params).id));
+  return { title: app ? `${app.name} · Overview` : 'App not found' };
+}
+
+export default async function OverviewPage({ params }: { params: Promise<{ id: string }> }) {
+  const appId = routeParam((await params).id);
+  const { trpc, HydrateClient } = serverTrpc();
+  await Promise.all([trpc.stats.overview.prefetch({ appId }), trpc.apps.invocationsByDay.prefetch({ appId })]);
+  return (
+    <HydrateClient>
+      <Overview appId={appId} />
+    </HydrateClient>
+  );
+}

@@ -1,0 +1,31 @@
+import type { Metadata } from 'next';
+import { TableRows } from '@/components/tables/table-rows';
+import { NoAccess } from '@/components/ui/states';
+import { parsePaging } from '@/lib/paging';
+import { routeParam } from '../../../../_server/params';
+import { appForPage, serverTrpc } from '../../../../_server/rsc';
+
+export const dynamic = 'force-dynamic';
+
+type Props = { params: Promise<{ id: string; table: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  // Next 16 hands generateMetadata the segment already decoded (the page gets it encoded).
+  return { title: `${(await params).table} · Tables` };
+}
+
+export default async function TableRowsPage({ params, searchParams }: Props) {
+  const { id, table: rawTable } = await params;
+  const appId = routeParam(id);
+  const table = routeParam(rawTable);
+  const app = await appForPage(appId);
+  if (!app?.canWrite) return <NoAccess what="this app's tables" />;
+  const { page, size } = parsePaging(await searchParams);
+  const { trpc, HydrateClient } = serverTrpc();
+  await Promise.all([trpc.stats.preview.prefetch({ appId, table, limit: size, offset: (page - 1) * size }), trpc.stats.tables.prefetch({ appId })]);
+  return (
+    <HydrateClient>
+      <TableRows appId={appId} table={table} />
+    </HydrateClient>
+  );
+}

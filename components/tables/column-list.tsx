@@ -1,0 +1,50 @@
+import { Badge } from '@/components/ui/badge';
+import type { RouterOutputs } from '@/lib/trpc';
+
+type Column = RouterOutputs['stats']['tables'][number]['columns'][number];
+
+/** A table's columns in their order: name, type, nullable, and PK / IDX badges. */
+export function ColumnList({ table, columns }: { table: string; columns: Column[] }) {
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-auto border-collapse text-sm">
+        <caption className="sr-only">Columns of {table}</caption>
+        <thead>
+          <tr className="text-left text-xs text-muted">
+            <th scope="col" className="py-1 pr-6 font-medium">
+              Column
+            </th>
+            <th scope="col" className="py-1 pr-6 font-medium">
+              Type
+            </th>
+            <th scope="col" className="py-1 pr-6 font-medium">
+              Nullable
+            </th>
+            <th scope="col" className="py-1 font-medium">
+              Keys
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {columns.map((column) => (
+            <tr key={column.name}>
+              <th scope="row" className="py-1 pr-6 text-left font-mono font-normal">
+                {column.name}
+              </th>
+              <td className="py-1 pr-6 font-mono text-muted">{column.type}</td>
+              <td className="py-1 pr-6">{column.nullable ? 'yes' : 'no'}</td>
+              <td className="flex gap-1 py-1">
+                {column.primaryKey && (
+                  <Badge tone="accent" title="Primary key">
+                    PK
+                  </Badge>
+                )}
+                {column.indexed && <Badge title="Part of an index">IDX</Badge>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

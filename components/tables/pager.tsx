@@ -1,0 +1,76 @@
+'use client';
+
+import { Button } from '@/components/ui/button';
+import { formatNumber } from '@/lib/format';
+import { PAGE_SIZES } from '@/lib/paging';
+
+/** "Rows 26–50 of 1,250", first / previous / next / last, and the page size. */
+export function Pager({
+  page,
+  size,
+  total,
+  estimated,
+  shown,
+  busy,
+  onPage,
+  onSize,
+}: {
+  page: number;
+  size: number;
+  total: number;
+  estimated: boolean;
+  shown: number;
+  busy: boolean;
+  onPage: (page: number) => void;
+  onSize: (size: number) => void;
+}) {
+  const lastPage = Math.max(1, Math.ceil(total / size));
+  // An estimated total may be short: then a full page means there may be more.
+  const atEnd = estimated ? shown < size : page >= lastPage;
+  const from = shown === 0 ? 0 : (page - 1) * size + 1;
+  const to = (page - 1) * size + shown;
+  const range = shown === 0 ? 'No rows' : `Rows ${formatNumber(from)}–${formatNumber(to)}`;
+  return (
+    <div className="flex flex-wrap items-center justify-between gap-3 border-t border-line px-4 py-3 text-sm">
+      <p role="status" aria-live="polite" className="tabular">
+        {busy ? (
+          `Loading page ${formatNumber(page)}…`
+        ) : (
+          <>
+            {range} of {estimated ? '≈ ' : ''}
+            {formatNumber(total)}
+          </>
+        )}
+      </p>
+      <div className="flex flex-wrap items-center gap-3">
+        <label className="flex items-center gap-2">
+          <span className="text-muted">Rows per page</span>
+          <select value={size} onChange={(event) => onSize(Number(event.target.value))} className="rounded-md border border-line bg-surface px-2 py-1">
+            {PAGE_SIZES.map((option) => (
+              <option key={option} value={option}>
+                {option}
+              </option>
+            ))}
+          </select>
+        </label>
+        <nav aria-label="Pages" className="flex items-center gap-1">
+          <Button size="sm" aria-label="First page" disabled={busy || page <= 1} onClick={() => onPage(1)}>
+            «
+          </Button>
+          <Button size="sm" disabled={busy || page <= 1} onClick={() => onPage(page - 1)}>
+            Previous
+          </Button>
+          <span className="tabular px-2 text-muted">
+            Page {formatNumber(page)} of {formatNumber(lastPage)}
+          </span>
+          <Button size="sm" disabled={busy || atEnd} onClick={() => onPage(page + 1)}>
+            Next
+          </Button>
+          <Button size="sm" aria-label="Last page" disabled={busy || page >= lastPage} onClick={() => onPage(lastPage)}>
+            »
+          </Button>
+        </nav>
+      </div>
+    </div>
+  );
+}
