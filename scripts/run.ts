@@ -48,12 +48,8 @@ async function seed(url: string, onlyWhenEmpty: boolean): Promise<Awaited<Return
 
 function printLogins(result: Awaited<ReturnType<typeof seedDemoData>>, url: string): void {
   console.log(`\n  appstats is starting on ${url}`);
-  if (result.seeded) {
-    console.log('  Demo data seeded. Sign in as (password for all: see below):');
-  } else {
-    console.log('  Demo logins (seeded earlier):');
-  }
-  for (const login of result.logins) console.log(`    ${login.username.padEnd(10)} ${login.password.padEnd(14)} ${login.description}`);
+  console.log(result.seeded ? '  Demo data seeded. Sign in as one of:' : '  The database already had data; the demo logins, if it was seeded here:');
+  for (const login of result.logins) console.log(`    ${login.username.padEnd(8)} ${login.password.padEnd(15)} ${login.description}`);
   console.log('');
 }
 
@@ -82,12 +78,18 @@ async function main(): Promise<number> {
   env();
   switch (mode) {
     case 'dev':
-    case 'start':
       return withDatabase(async (handle) => {
         await migrate(handle.url);
         const result = await seed(handle.url, true);
         printLogins(result, `http://localhost:${env().PORT}`);
-        return runNext(mode, handle.url, handle.embedded);
+        return runNext('dev', handle.url, handle.embedded);
+      });
+    case 'start':
+      // Production never seeds: demo logins with known passwords have no place there.
+      return withDatabase(async (handle) => {
+        await migrate(handle.url);
+        console.log(`\n  appstats is starting on http://localhost:${env().PORT}\n`);
+        return runNext('start', handle.url, handle.embedded);
       });
     case 'migrate':
       return withDatabase(async (handle) => {
