@@ -1,11 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../server/embedded/postgres';
+import { createLogger, logger } from '../server/log';
 import { restRoute } from '../server/rest/route';
 
 // The REST adapter in-process, where a real server cannot show it: the
 // database unreachable (503 + Retry-After) and an unexpected failure (500, the
-// cause logged as one JSON line on stderr and never sent). The server's shared
+// cause logged through the service's pino logger and never sent). The server's shared
 // database points at a port nothing listens on.
 
 process.env.DATABASE_URL = `postgres://nobody@127.0.0.1:${await freePort()}/nothing`;
@@ -26,9 +28,16 @@ describe('REST adapter', () => {
     expect(await response.json()).toEqual({ error: { code: 'SERVICE_UNAVAILABLE', message: 'The database cannot be reached; try again shortly' } });
   });
 
-  it('answers 500 with a generic message and logs the cause as one JSON line on stderr', async () => {
+  it('answers 500 with a generic message and logs the cause through the service logger', async () => {
     const lines: string[] = [];
-    vi.spyOn(console, 'error').mockImplementation((line: unknown) => void lines.push(String(line)));
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const memory = createLogger(sink, { level: 'info' });
+    vi.spyOn(logger, 'child').mockImplementation((bindings) => memory.child(bindings));
     const route = restRoute({
       method: 'GET',
       params: ['id'],
@@ -42,8 +51,8 @@ describe('REST adapter', () => {
     expect(JSON.parse(text)).toEqual({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } });
     expect(text).not.toContain('secret');
     expect(lines).toHaveLength(1);
-    const logged = JSON.parse(lines[0] ?? '') as { level: string; code: string; err: { message: string } };
-    expect(logged).toMatchObject({ level: 'error', code: 'INTERNAL_SERVER_ERROR', err: { message: 'select secret from other_app where password = 42' } });
+    const logged = JSON.parse(lines[0] ?? '') as { level: number; code: string; err: { message: string } };
+    expect(logged).toMatchObject({ level: 50, code: 'INTERNAL_SERVER_ERROR', err: { message: 'select secret from other_app where password = 42' } });
   });
 
   it('passes a parsed body and a success status to the handler; 413 and 400 come before it runs', async () => {

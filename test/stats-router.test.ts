@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_CELL_CHARS, truncationMarker } from '../server/queries/preview-values';
+import { MAX_CELL_BYTES, cutCellMarker } from '../server/queries/preview-page';
 import { useTestDatabase } from './helpers/database';
 import { type TestApp, type TestUser, callerFor, makeApp, makeUser } from './helpers/fixtures';
 
@@ -263,9 +263,9 @@ describe('stats.preview', () => {
     await sql`create table ${t('blobs')} (id int primary key, body text, doc jsonb, small text)`.execute(db);
     await sql`insert into ${t('blobs')} values (1, repeat('a', 10 * 1024 * 1024), jsonb_build_object('k', repeat('b', 200000)), 'fine')`.execute(db);
     const [row] = (await preview('blobs')).rows;
-    expect(row?.body).toBe('a'.repeat(MAX_CELL_CHARS) + truncationMarker(10 * 1024 * 1024));
+    expect(row?.body).toBe('a'.repeat(MAX_CELL_BYTES) + cutCellMarker(10 * 1024 * 1024));
     expect(String(row?.doc).startsWith('{"k": "bbb')).toBe(true);
-    expect(String(row?.doc).endsWith(truncationMarker(200009))).toBe(true);
+    expect(String(row?.doc).endsWith(cutCellMarker(200009))).toBe(true);
     expect(row?.small).toBe('fine');
 
     await sql`create table ${t('many')} (n int)`.execute(db);

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { logger } from '../log';
 import type { DB } from './types';
 
 // int8 (20) and numeric (1700) stay strings by default: counts are cast in SQL instead.
@@ -28,6 +29,8 @@ export function createDatabase(url: string, options: CreateDatabaseOptions = {})
   });
   // Without a listener, an idle client's error (e.g. PostgreSQL restarting) kills the process.
   pool.on('error', (error) => options.log?.('idle database client failed', error));
+  // A client in use emits 'error' too when its connection dies; its query already fails with the cause.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return { db, pool, destroy: () => db.destroy() };
@@ -45,8 +48,6 @@ export function sharedDatabase(): Database {
   if (shared) return shared;
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: start the server through `npm run dev` or `npm start`');
-  shared = createDatabase(url, {
-    log: (message, error) => console.error(JSON.stringify({ level: 'error', msg: message, err: String(error) })),
-  });
+  shared = createDatabase(url, { log: (message, error) => logger.warn({ err: error }, message) });
   return shared;
 }

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as core from './migrations/20260101000000_core';
 import * as rateLimits from './migrations/20260103000000_rate_limits';
 import * as idempotency from './migrations/20260104000000_idempotency';
+import * as workspaceRoles from './migrations/20260105000000_workspace_roles';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '20260101000000_core': core,
   '20260103000000_rate_limits': rateLimits,
   '20260104000000_idempotency': idempotency,
+  '20260105000000_workspace_roles': workspaceRoles,
 };

@@ -17,3 +17,16 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+// 57014: statement timeout (or a cancel); 55P03: lock timeout.
+const TIMEOUT_CODES = new Set(['57014', '55P03']);
+
+/** Whether an error (or its cause) is a query that ran out of time: too busy rather than broken. */
+export function isQueryTimeout(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    const { code, cause } = current as { code?: unknown; cause?: unknown };
+    if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return true;
+    current = cause;
+  }
+  return false;
+}

@@ -1,13 +1,15 @@
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { retryAfterOf } from '../auth/rate-limit';
-import { isDatabaseUnavailable } from '../db/unavailable';
+import { isDatabaseUnavailable, isQueryTimeout } from '../db/unavailable';
+import { logger } from '../log';
 
 // Every REST error is `{"error":{"code","message"}}` with tRPC's code name and
 // the status tRPC maps it to (CONTRACT §5). Unexpected failures say nothing
-// about themselves: their cause goes to stderr as one JSON line.
+// about themselves: their cause goes to the service's log (server/log.ts).
 
 const UNAVAILABLE = 'The database cannot be reached; try again shortly';
+const TOO_SLOW = 'The database took too long to answer; try again shortly';
 const NOT_FOUND_APP = 'App not found';
 
 /** A zod / Standard Schema issue, as far as messages need it. */
@@ -47,6 +49,9 @@ export function toTRPCError(error: unknown): TRPCError {
     if (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(error.cause)) {
       return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE, cause: error.cause });
     }
+    if (error.code === 'INTERNAL_SERVER_ERROR' && isQueryTimeout(error.cause)) {
+      return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: TOO_SLOW, cause: error.cause });
+    }
     const issues = error.code === 'BAD_REQUEST' ? issuesOf(error) : undefined;
     // An app id that fails its schema names no app: the same 404 as any unknown app.
     if (issues?.some((issue) => fieldName(issue.path) === 'appId')) return new TRPCError({ code: 'NOT_FOUND', message: NOT_FOUND_APP });
@@ -54,25 +59,21 @@ export function toTRPCError(error: unknown): TRPCError {
     return error;
   }
   if (isDatabaseUnavailable(error)) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE, cause: error });
+  if (isQueryTimeout(error)) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: TOO_SLOW, cause: error });
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error', cause: error });
 }
 
 function logFailure(request: Request, error: TRPCError, requestId: string | undefined): void {
+  const log = logger.child({ requestId });
+  const details = { method: request.method, path: new URL(request.url).pathname, code: error.code };
   const cause = error.cause ?? error;
-  const { name, message, code, stack } = cause as { name?: string; message?: string; code?: unknown; stack?: string };
-  // An outage is expected to pass: a warning without the stack, so it does not flood the log.
-  const outage = error.code === 'SERVICE_UNAVAILABLE';
-  const line = {
-    level: outage ? 'warn' : 'error',
-    time: new Date().toISOString(),
-    msg: 'REST request failed',
-    requestId,
-    method: request.method,
-    path: new URL(request.url).pathname,
-    code: error.code,
-    err: { name, message, code, ...(outage ? {} : { stack }) },
-  };
-  console.error(JSON.stringify(line));
+  if (error.code === 'SERVICE_UNAVAILABLE') {
+    // An outage is expected to pass: a warning without the stack, so it does not flood the log.
+    const { name, message, code } = cause as { name?: string; message?: string; code?: unknown };
+    log.warn({ ...details, err: { name, message, code } }, 'REST request failed');
+  } else {
+    log.error({ ...details, err: cause }, 'REST request failed');
+  }
 }
 
 /** A JSON error response with extra headers. */

@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { listRecentInvocations } from '../../queries/invocations';
 import { getApiSummary, getDailyInvocations, getViewStats } from '../../queries/stats';
-import { previewTable } from '../../queries/table-preview';
+import { previewTable, TableReadTimeoutError } from '../../queries/table-preview';
 import { getStorageStats, listWorkspaceTables } from '../../queries/workspace';
 import { PreviewInput } from '../../schemas/preview';
 import { ApiStats, PreviewResult, StatsOverview, WorkspaceTable } from '../../schemas/stats';
@@ -36,7 +36,9 @@ export const statsRouter = router({
     .input(PreviewInput)
     .output(PreviewOutput)
     .query(async ({ ctx, input }) => {
-      const page = await previewTable(ctx.db, ctx.app.workspaceSchema, input.table, { limit: input.limit, offset: input.offset });
+      const page = await previewTable(ctx.db, ctx.app.workspaceSchema, input.table, { limit: input.limit, offset: input.offset }).catch((error: unknown) => {
+        throw error instanceof TableReadTimeoutError ? new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error }) : error;
+      });
       if (!page) throw new TRPCError({ code: 'NOT_FOUND', message: 'Table not found' });
       return page;
     }),
