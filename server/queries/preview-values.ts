@@ -7,19 +7,7 @@
 // The preview session pins DateStyle, TimeZone, IntervalStyle, bytea_output and
 // extra_float_digits, so the printed text does not depend on server settings.
 
-/**
- * Large cells: a cell whose printed text is longer than MAX_CELL_CHARS
- * characters (UTF-16 code units, whatever its type, json and arrays included)
- * becomes a string: its first MAX_CELL_CHARS characters followed by
- * `…[truncated: N characters]`, N being the full length. So a page of 100 rows
- * stays bounded even when a table holds 10 MB texts or documents.
- */
-export const MAX_CELL_CHARS = 64 * 1024;
-
-/** The marker appended to a cut cell, for `length` characters in all. */
-export function truncationMarker(length: number): string {
-  return `…[truncated: ${length} characters]`;
-}
+// Large cells are cut in SQL before they reach this parser (preview-page.ts).
 
 /** What the preview needs to know of a type, from pg_type. */
 export interface TypeInfo {
@@ -108,13 +96,6 @@ export function parseArrayLiteral(text: string, delimiter: string, element: Pars
   return level();
 }
 
-function cut(text: string): string {
-  let end = MAX_CELL_CHARS;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--; // never split a surrogate pair
-  return text.slice(0, end) + truncationMarker(text.length);
-}
-
 /**
  * A `getTypeParser` for one preview query: maps each result column's type OID
  * to the rules above, resolving domains and array element types through
@@ -130,8 +111,5 @@ export function previewTypeParser(types: ReadonlyMap<number, TypeInfo>): (oid: n
     }
     return SCALARS.get(oid) ?? identity;
   };
-  return (oid) => {
-    const parse = parserFor(oid);
-    return (text) => (text.length > MAX_CELL_CHARS ? cut(text) : parse(text));
-  };
+  return (oid) => parserFor(oid);
 }
