@@ -37,6 +37,14 @@ const COMMANDS: Record<string, Command> = {
     flags: { values: { app: 'string', username: 'string', role: 'string' }, switches: [] },
     run: (caller, flags) => caller.admin.addMember(flags as Parameters<Caller['admin']['addMember']>[0]),
   },
+  'stats:rebuild': {
+    flags: { values: { app: 'string' }, switches: [] },
+    run: (caller, flags) => caller.maintenance.rebuildStats(flags as Parameters<Caller['maintenance']['rebuildStats']>[0]),
+  },
+  'stats:check': {
+    flags: { values: { app: 'string' }, switches: [] },
+    run: (caller, flags) => caller.maintenance.checkStats(flags as Parameters<Caller['maintenance']['checkStats']>[0]),
+  },
 };
 
 export const COMMAND_NAMES = Object.keys(COMMANDS);

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as core from './migrations/20260101000000_core';
+import * as rollups from './migrations/20260102000000_rollups';
 import * as rateLimits from './migrations/20260103000000_rate_limits';
 import * as idempotency from './migrations/20260104000000_idempotency';
 import * as workspaceRoles from './migrations/20260105000000_workspace_roles';
@@ -11,6 +12,7 @@ import * as workspaceRoles from './migrations/20260105000000_workspace_roles';
  */
 export const migrations: Record<string, Migration> = {
   '20260101000000_core': core,
+  '20260102000000_rollups': rollups,
   '20260103000000_rate_limits': rateLimits,
   '20260104000000_idempotency': idempotency,
   '20260105000000_workspace_roles': workspaceRoles,

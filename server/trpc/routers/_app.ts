@@ -3,6 +3,7 @@ import { adminRouter } from './admin';
 import { appsRouter } from './apps';
 import { authRouter } from './auth';
 import { ingestRouter } from './ingest';
+import { maintenanceRouter } from './maintenance';
 import { statsRouter } from './stats';
 
 export const appRouter = router({
@@ -11,6 +12,7 @@ export const appRouter = router({
   apps: appsRouter,
   stats: statsRouter,
   ingest: ingestRouter,
+  maintenance: maintenanceRouter,
 });
 
 export type AppRouter = typeof appRouter;

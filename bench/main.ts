@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { ensureDatabase, startEmbedded } from '../server/embedded/postgres';
+import { configFromEnv } from './config';
+import { formatTable, renderResults } from './report';
+import { runBench } from './run';
+
+// `npm run bench`: a throwaway embedded PostgreSQL on loopback, every
+// measurement beside its reference, one table on stdout and in RESULTS.md.
+// BENCH_SCALE=small runs the tiny version (and leaves RESULTS.md alone).
+
+const RESULTS = path.resolve(import.meta.dirname, 'RESULTS.md');
+
+async function main(): Promise<void> {
+  const config = configFromEnv();
+  const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+  const folder = mkdtempSync(path.join(tmpdir(), 'appstats-bench-'));
+  const server = await startEmbedded({ dataDir: path.join(folder, 'pg'), throwaway: true });
+  try {
+    const url = await ensureDatabase(server.adminUrl, 'bench');
+    const started = Date.now();
+    const loadBefore = loadavg()[0] ?? 0;
+    const result = await runBench(url, config, log);
+    const notes = [
+      ...result.notes,
+      `The whole run took ${((Date.now() - started) / 1000).toFixed(0)} s; the machine's 1-minute load average was ${loadBefore.toFixed(1)} at the start and ${(loadavg()[0] ?? 0).toFixed(1)} at the end (other work shares it).`,
+    ];
+    process.stdout.write(`${formatTable(result.rows)}\n`);
+    if (config.name === 'full') {
+      writeFileSync(RESULTS, renderResults({ ...result, notes, config: config.name, date: new Date() }));
+      log(`written to ${RESULTS}`);
+    }
+  } finally {
+    await server.stop();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

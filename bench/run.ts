@@ -1,0 +1,42 @@
+import { sql } from 'kysely';
+import { createDatabase } from '../server/db/client';
+import { migrateOrThrow } from '../server/db/migrate';
+import type { BenchConfig } from './config';
+import { createTwinTables, measureCopy, measureWriters } from './ingest';
+import { type BenchRow, type Machine, describeMachine } from './report';
+import { measureStatsReads } from './stats-reads';
+import { createWorkspaces, measureWorkspace } from './workspace';
+
+export interface BenchResult {
+  rows: BenchRow[];
+  notes: string[];
+  machine: Machine;
+}
+
+/**
+ * Runs every measurement against the empty database at `url` (migrated here):
+ * ingestion first, on empty tables, then the /stats reads at growing scales,
+ * then the workspace reads.
+ */
+export async function runBench(url: string, config: BenchConfig, log: (line: string) => void): Promise<BenchResult> {
+  const database = createDatabase(url, { max: 24 });
+  try {
+    await migrateOrThrow(database.db);
+    const { rows: version } = await sql<{ version: string }>`select version()`.execute(database.db);
+    await createTwinTables(database);
+    const rows: BenchRow[] = [];
+    const notes: string[] = [];
+    const reads = await measureStatsReads(database, config, log);
+    rows.push(...reads.rows);
+    notes.push(...reads.notes);
+    rows.push(...(await measureCopy(database, config, log)));
+    rows.push(...(await measureWriters(database, config, log)));
+    await createWorkspaces(database, config, log);
+    const workspace = await measureWorkspace(database, config, log);
+    rows.push(...workspace.rows);
+    notes.push(...workspace.notes);
+    return { rows, notes, machine: describeMachine(version[0]?.version ?? 'PostgreSQL (unknown version)') };
+  } finally {
+    await database.destroy();
+  }
+}

@@ -1,0 +1,41 @@
+import { TRPCError } from '@trpc/server';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/types';
+import { findApp } from '../../queries/apps';
+import { type RollupDifference, checkRollups, listRollupApps, rebuildRollups } from '../../queries/rollups';
+import { StatsMaintenanceInput } from '../../schemas/maintenance';
+import { router, systemProcedure } from '../init';
+
+// At most this many differences are listed; `consistent` says whether there were any.
+const LISTED_DIFFERENCES = 20;
+
+async function resolveAppId(db: Kysely<DB>, ref: string | undefined): Promise<string | undefined> {
+  if (ref === undefined) return undefined;
+  const app = await findApp(db, ref);
+  if (!app) throw new TRPCError({ code: 'NOT_FOUND', message: `Unknown app: ${ref}` });
+  return app.id;
+}
+
+async function checkApps(db: Kysely<DB>, appIds: string[]) {
+  const differences: Array<RollupDifference & { appId: string }> = [];
+  for (const appId of appIds) {
+    for (const difference of await checkRollups(db, appId)) differences.push({ appId, ...difference });
+  }
+  return { apps: appIds.length, consistent: differences.length === 0, differences: differences.slice(0, LISTED_DIFFERENCES) };
+}
+
+/** Administration of the stats rollups (the CLI): only callable with a system context. */
+export const maintenanceRouter = router({
+  /** Recomputes the rollups of one app (or all) from raw rows, then compares every figure with raw SQL. */
+  rebuildStats: systemProcedure.input(StatsMaintenanceInput).mutation(async ({ ctx, input }) => {
+    const appId = await resolveAppId(ctx.db, input.app);
+    await rebuildRollups(ctx.db, appId);
+    return checkApps(ctx.db, appId ? [appId] : await listRollupApps(ctx.db));
+  }),
+
+  /** Compares every rollup figure of one app (or all) with the same figure computed from raw rows. */
+  checkStats: systemProcedure.input(StatsMaintenanceInput).query(async ({ ctx, input }) => {
+    const appId = await resolveAppId(ctx.db, input.app);
+    return checkApps(ctx.db, appId ? [appId] : await listRollupApps(ctx.db));
+  }),
+});
