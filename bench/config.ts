@@ -17,6 +17,11 @@ export interface BenchConfig {
   samples: { fast: number; slow: number; seconds: number };
   /** Seconds the whole run may spend loading data before the largest scales are skipped. */
   loadBudgetSeconds: number;
+  /** Whether to build and serve the app for the HTTP rows (ingestion, load run). */
+  http: boolean;
+  /** The HTTP load run: seconds per path and concurrent connections. */
+  httpLoadSeconds: number;
+  httpConnections: number;
 }
 
 export const FULL: BenchConfig = {
@@ -30,6 +35,9 @@ export const FULL: BenchConfig = {
   schemaTables: 200,
   samples: { fast: 300, slow: 40, seconds: 15 },
   loadBudgetSeconds: 1200,
+  http: true,
+  httpLoadSeconds: 30,
+  httpConnections: 50,
 };
 
 export const SMALL: BenchConfig = {
@@ -43,6 +51,9 @@ export const SMALL: BenchConfig = {
   schemaTables: 20,
   samples: { fast: 20, slow: 5, seconds: 2 },
   loadBudgetSeconds: 120,
+  http: false,
+  httpLoadSeconds: 1,
+  httpConnections: 2,
 };
 
 /** FULL, or SMALL when BENCH_SCALE=small. */

@@ -3,6 +3,7 @@ import { createDatabase } from '../server/db/client';
 import { migrateOrThrow } from '../server/db/migrate';
 import type { BenchConfig } from './config';
 import { createTwinTables, measureCopy, measureWriters } from './ingest';
+import { measureHttp } from './http';
 import { type BenchRow, type Machine, describeMachine } from './report';
 import { measureStatsReads } from './stats-reads';
 import { createWorkspaces, measureWorkspace } from './workspace';
@@ -16,7 +17,7 @@ export interface BenchResult {
 /**
  * Runs every measurement against the empty database at `url` (migrated here):
  * ingestion first, on empty tables, then the /stats reads at growing scales,
- * then the workspace reads.
+ * then the workspace reads, then (full runs) ingestion and load over HTTP.
  */
 export async function runBench(url: string, config: BenchConfig, log: (line: string) => void): Promise<BenchResult> {
   const database = createDatabase(url, { max: 24 });
@@ -35,6 +36,11 @@ export async function runBench(url: string, config: BenchConfig, log: (line: str
     const workspace = await measureWorkspace(database, config, log);
     rows.push(...workspace.rows);
     notes.push(...workspace.notes);
+    if (config.http) {
+      const http = await measureHttp(database, url, config, log);
+      rows.push(...http.rows);
+      notes.push(...http.notes);
+    }
     return { rows, notes, machine: describeMachine(version[0]?.version ?? 'PostgreSQL (unknown version)') };
   } finally {
     await database.destroy();
