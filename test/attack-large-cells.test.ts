@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, createDatabase } from '../server/db/client';
 import { MAX_CELL_BYTES, cutCellMarker } from '../server/queries/preview-page';
 import { type TestApp, type TestUser, callerFor, makeApp, makeUser } from './helpers/fixtures';
-import { httpTarget } from './helpers/ingest-http';
+import { httpTarget } from './helpers/http';
 import { rawHttp } from './helpers/raw-http';
 
 // Cells of 10 MB: cut in SQL (server/queries/preview-page.ts) to MAX_CELL_BYTES

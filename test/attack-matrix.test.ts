@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, createDatabase } from '../server/db/client';
 import type { Role } from '../server/db/types';
 import { type TestApp, type TestUser, makeApp, makeUser } from './helpers/fixtures';
-import { type Answer, call, httpTarget } from './helpers/ingest-http';
+import { type Answer, call, httpTarget } from './helpers/http';
 
 // Every credential × app × documented path over real HTTP (the server of
 // `scripts/test.ts`). Statuses follow CONTRACT §4; and a caller who cannot read

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { httpTarget } from './helpers/ingest-http';
+import { httpTarget } from './helpers/http';
 import { rawHttp } from './helpers/raw-http';
 
 // /api paths no route claims answer the REST error shape, not the HTML

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchHttpLoad } from '../bench/http-load';
 import { type Database, createDatabase } from '../server/db/client';
 import { type TestApp, type TestUser, makeApp, makeUser } from './helpers/fixtures';
-import { httpTarget } from './helpers/ingest-http';
+import { httpTarget } from './helpers/http';
 
 // The HTTP load bench (bench/http-load.ts) for 1 s at 2 connections against the
 // test server, so it cannot rot. Nothing here is about speed: only that every

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Database, createDatabase } from '../server/db/client';
 import { restRoute } from '../server/rest/route';
 import { type TestApp, type TestUser, callerFor, makeApp, makeUser } from './helpers/fixtures';
-import { type Answer, call, httpTarget } from './helpers/ingest-http';
+import { type Answer, call, httpTarget } from './helpers/http';
 import { expectCode } from './helpers/security';
 
 // A table too slow or too busy to read: the preview's lock timeout (1 s) and

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, createDatabase } from '../server/db/client';
 import { type TestApp, type TestUser, makeApp, makeUser } from './helpers/fixtures';
-import { type CallOptions, call, expectError, httpTarget } from './helpers/ingest-http';
+import { type CallOptions, call, expectError, httpTarget } from './helpers/http';
 
 // POST /api/apps/{id}/views and …/invocations over real HTTP (CONTRACT §6),
 // against the server `npm test` started and its database.

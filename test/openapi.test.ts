@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, createDatabase } from '../server/db/client';
 import { type TestApp, type TestUser, makeApp, makeUser } from './helpers/fixtures';
-import { type Answer, type CallOptions, call, httpTarget } from './helpers/ingest-http';
+import { type Answer, type CallOptions, call, httpTarget } from './helpers/http';
 
 // GET /api/openapi.json is a valid OpenAPI 3.1 document, lists every REST
 // route file, and the real answers of every path (successes and errors)

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 
-// Plain HTTP calls to the server `npm test` started (TEST_HTTP_URL), for the
-// ingestion and OpenAPI tests.
+// Plain HTTP calls to the server `npm test` started (TEST_HTTP_URL), shared by
+// every test that talks to it over the network.
 
 /** The base URL and database of the server under test; throws a clear message when the test was not started through scripts/test.ts. */
 export function httpTarget(file: string): { base: string; databaseUrl: string } {

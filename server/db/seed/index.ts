@@ -16,8 +16,8 @@ export interface SeedResult {
 
 /** Whether the database holds any user, app or event yet. */
 export async function databaseHasData(db: Kysely<DB>): Promise<boolean> {
-  const { rows } = await sql<{ any: boolean }>`select exists (select 1 from users) or exists (select 1 from apps) as any`.execute(db);
-  return rows[0]?.any ?? false;
+  const { rows } = await sql<{ has_data: boolean }>`select exists (select 1 from users) or exists (select 1 from apps) as has_data`.execute(db);
+  return rows[0]?.has_data ?? false;
 }
 
 const SHOP_ROUTES: Route[] = [
