@@ -1,26 +1,16 @@
-import { TRPCError } from '@trpc/server';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { seedDemoData } from '../server/db/seed/index';
 import { createContext } from '../server/trpc/context';
 import { createCaller } from '../server/trpc/routers/_app';
 import { createTestDatabase, useTestDatabase } from './helpers/database';
-import { callerFor, makeApp, makeUser } from './helpers/fixtures';
+import { callerFor, makeApp, makeUser, outcomeCode } from './helpers/fixtures';
 
 // The two procedures the pages add to the apps router, and the demo seed.
 
 const database = useTestDatabase();
 const NOW = new Date('2024-03-10T00:30:00.000Z');
 const pinned = () => NOW;
-
-async function code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    return error instanceof TRPCError ? error.code : `not a TRPCError: ${String(error)}`;
-  }
-}
 
 describe('apps.sparklines', () => {
   it('gives 7 UTC days of views, newest first, for each readable app and no other', async () => {
@@ -78,8 +68,8 @@ describe('apps.invocationsByDay', () => {
     expect(daily).toHaveLength(30);
     expect(daily[1]).toEqual({ day: '2024-03-09', count: 2, avgDurationMs: 201, errorCount: 1 });
     expect(daily).toEqual((await (await callerFor(db, owner, pinned)).stats.api({ appId: app.id })).daily);
-    expect(await code((await callerFor(db, viewer, pinned)).stats.api({ appId: app.id }))).toBe('FORBIDDEN');
-    expect(await code((await callerFor(db, outsider, pinned)).apps.invocationsByDay({ appId: app.id }))).toBe('NOT_FOUND');
+    expect(await outcomeCode((await callerFor(db, viewer, pinned)).stats.api({ appId: app.id }))).toBe('FORBIDDEN');
+    expect(await outcomeCode((await callerFor(db, outsider, pinned)).apps.invocationsByDay({ appId: app.id }))).toBe('NOT_FOUND');
   });
 });
 

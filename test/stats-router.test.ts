@@ -1,23 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CELL_BYTES, cutCellMarker } from '../server/queries/preview-page';
 import { useTestDatabase } from './helpers/database';
-import { type TestApp, type TestUser, callerFor, makeApp, makeUser } from './helpers/fixtures';
+import { type TestApp, type TestUser, callerFor, makeApp, makeUser, outcomeCode } from './helpers/fixtures';
 
 const database = useTestDatabase();
 const NOW = new Date('2024-03-10T00:30:00.000Z');
 const pinned = () => NOW;
-
-async function code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    return error instanceof TRPCError ? error.code : `not a TRPCError: ${String(error)}`;
-  }
-}
 
 describe('stats.overview and stats.api', () => {
   it('returns every field with known data, addressed by natural id, appId always the UUID', async () => {
@@ -297,7 +287,7 @@ describe('stats.preview', () => {
       'ıtems', 'ｉｔｅｍｓ', 'items\u200b', '🎉', 'nonexistent', 'we"ird', `${schema}`,
     ];
     for (const name of hostile) {
-      expect([name, await code(preview(name))]).toEqual([name, 'NOT_FOUND']);
+      expect([name, await outcomeCode(preview(name))]).toEqual([name, 'NOT_FOUND']);
     }
     // Names that exist, however odd, work: they are quoted, never spliced.
     expect((await preview('we"ird; name')).fields).toEqual([{ name: 'x', dataTypeID: 23 }]);
@@ -309,12 +299,12 @@ describe('stats.preview', () => {
     expect(tables.rows[0]?.n).toBeGreaterThan(10);
     // An app without a workspace has no tables at all.
     const bare = await makeApp(db, owner);
-    expect(await code((await callerFor(db, owner)).stats.preview({ appId: bare.id, table: 'items' }))).toBe('NOT_FOUND');
+    expect(await outcomeCode((await callerFor(db, owner)).stats.preview({ appId: bare.id, table: 'items' }))).toBe('NOT_FOUND');
   });
 
   it('rejects paging outside the contract with BAD_REQUEST', async () => {
     for (const page of [{ limit: 0 }, { limit: 101 }, { limit: 2.5 }, { offset: -1 }, { offset: 0.5 }]) {
-      expect(await code(preview('items', page))).toBe('BAD_REQUEST');
+      expect(await outcomeCode(preview('items', page))).toBe('BAD_REQUEST');
     }
   });
 });

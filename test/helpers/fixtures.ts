@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
 import type { Kysely } from 'kysely';
 import type { DB, Role } from '../../server/db/types';
 import { createContext } from '../../server/trpc/context';
@@ -62,4 +63,14 @@ export async function makeApp(
 export async function callerFor(db: Kysely<DB>, user: TestUser | null, now?: () => Date) {
   const headers = new Headers(user ? { authorization: `Bearer ${user.token}` } : {});
   return createCaller(await createContext({ db, headers, ...(now ? { now } : {}) }));
+}
+
+/** The tRPC error code a call ends with, or 'OK'; for tables of expected outcomes. */
+export async function outcomeCode(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'OK';
+  } catch (error) {
+    return error instanceof TRPCError ? error.code : `not a TRPCError: ${String(error)}`;
+  }
 }

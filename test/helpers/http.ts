@@ -37,7 +37,11 @@ export async function call(base: string, path: string, options: CallOptions = {}
     body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     headers.set('content-type', 'application/json');
   }
-  const response = await fetch(`${base}${path}`, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+  return readAnswer(await fetch(`${base}${path}`, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body }));
+}
+
+/** A response's status, headers and body as text and, where it parses, as JSON. */
+export async function readAnswer(response: Response): Promise<Answer> {
   const text = await response.text();
   let json: unknown;
   try {

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { type Database, createDatabase } from '../../server/db/client';
 import { type TestApp, type TestUser, makeApp, makeUser } from './fixtures';
-import { type Answer, httpTarget } from './http';
+import { type Answer, httpTarget, readAnswer } from './http';
 
 // The setting of the REST tests over real HTTP: the server `npm test` started,
 // its database, an owner, a viewer, an outsider and an app with a workspace.
@@ -41,15 +41,7 @@ export async function restHttp(fixture: RestFixture, path: string, init: Request
   const headers = new Headers(init.headers);
   const token = init.token === undefined ? fixture.owner.token : init.token;
   if (token) headers.set('authorization', `Bearer ${token}`);
-  const response = await fetch(`${fixture.base}${path}`, { ...init, headers });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
+  return readAnswer(await fetch(`${fixture.base}${path}`, { ...init, headers }));
 }
 
 /** A JSON POST through restHttp. */
