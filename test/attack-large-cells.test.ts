@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, createDatabase } from '../server/db/client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CELL_BYTES, cutCellMarker } from '../server/queries/preview-page';
-import { type TestApp, type TestUser, callerFor, makeApp, makeUser } from './helpers/fixtures';
-import { httpTarget } from './helpers/http';
+import { callerFor } from './helpers/fixtures';
+import { useRestFixture } from './helpers/rest-fixture';
 import { rawHttp } from './helpers/raw-http';
 
 // Cells of 10 MB: cut in SQL (server/queries/preview-page.ts) to MAX_CELL_BYTES
@@ -11,21 +10,16 @@ import { rawHttp } from './helpers/raw-http';
 // page of 100 rows stays under a known response cap:
 //   rows × cut columns × (MAX_CELL_BYTES + marker) + the rest of the page.
 
-const { base, databaseUrl } = httpTarget('test/attack-large-cells.test.ts');
+const f = useRestFixture('test/attack-large-cells.test.ts');
+const base = f.base;
 const TEN_MB = 10 * 1024 * 1024;
 /** The documented cap of a preview answer: 100 rows × c cut columns × (64 KiB + marker), plus 64 KiB for everything else. */
 const responseCap = (rows: number, cutColumns: number) => rows * cutColumns * (MAX_CELL_BYTES + 64) + 64 * 1024;
 
-let database: Database;
-let owner: TestUser;
-let app: TestApp;
-const t = (name: string) => sql.id(app.workspaceSchema as string, name);
+const t = (name: string) => sql.id(f.schema, name);
 
 beforeAll(async () => {
-  database = createDatabase(databaseUrl, { max: 2 });
-  const db = database.db;
-  owner = await makeUser(db);
-  app = await makeApp(db, owner, { workspace: true });
+  const db = f.database.db;
   await sql`create table ${t('huge')} (id int primary key, body text, blob bytea, note varchar(20))`.execute(db);
   await sql`insert into ${t('huge')} values (1, repeat('a', ${TEN_MB}), decode(repeat('ab', ${TEN_MB}), 'hex'), 'small')`.execute(db);
   // Copies keep the first row's compressed values: 100 rows of 10 MB cells in seconds.
@@ -35,14 +29,11 @@ beforeAll(async () => {
     array(select generate_series(1, 1000000)), repeat('🎉', 100000), json_build_object('k', repeat('c', 100000)))`.execute(db);
 });
 
-afterAll(async () => {
-  await database?.destroy();
-});
 
 describe('large cells', () => {
   it('keep a page of 100 rows with two 10 MB cells each under the response cap, over HTTP', async () => {
-    const answer = await rawHttp(base, 'POST', `/api/apps/${app.id}/stats/tables/huge/preview`, {
-      headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
+    const answer = await rawHttp(base, 'POST', `/api/apps/${f.app.id}/stats/tables/huge/preview`, {
+      headers: { authorization: `Bearer ${f.owner.token}`, 'content-type': 'application/json' },
       body: '{"limit":100}',
     });
     expect(answer.status).toBe(200);
@@ -57,9 +48,9 @@ describe('large cells', () => {
   });
 
   it('cut jsonb, arrays and json too, and multibyte text on a character boundary', async () => {
-    const db = database.db;
+    const db = f.database.db;
     const sizes = await sql<{ numbers: number; j: number }>`select octet_length(numbers::text)::int as numbers, octet_length(j::text)::int as j from ${t('docs')}`.execute(db);
-    const page = await (await callerFor(db, owner)).stats.preview({ appId: app.id, table: 'docs' });
+    const page = await (await callerFor(db, f.owner)).stats.preview({ appId: f.app.id, table: 'docs' });
     const row = page.rows[0] as Record<string, string>;
     expect(row.id).toBe(1);
     expect(row.doc?.startsWith('{"k": "bbbb')).toBe(true);
@@ -75,7 +66,7 @@ describe('large cells', () => {
     }
     // A cell at the limit itself is whole, and keeps its type.
     await sql`update ${t('docs')} set numbers = '{7}', party = repeat('x', ${MAX_CELL_BYTES}), doc = '{"a": 1}'`.execute(db);
-    const whole = (await (await callerFor(db, owner)).stats.preview({ appId: app.id, table: 'docs' })).rows[0] as Record<string, unknown>;
+    const whole = (await (await callerFor(db, f.owner)).stats.preview({ appId: f.app.id, table: 'docs' })).rows[0] as Record<string, unknown>;
     expect(whole).toMatchObject({ numbers: [7], party: 'x'.repeat(MAX_CELL_BYTES), doc: { a: 1 } });
   });
 });

@@ -1,29 +1,24 @@
 import { sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Database, createDatabase } from '../server/db/client';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { restRoute } from '../server/rest/route';
-import { type TestApp, type TestUser, callerFor, makeApp, makeUser } from './helpers/fixtures';
-import { type Answer, call, httpTarget } from './helpers/http';
+import { callerFor } from './helpers/fixtures';
+import { useRestFixture } from './helpers/rest-fixture';
+import { type Answer, call } from './helpers/http';
 import { expectCode } from './helpers/security';
 
 // A table too slow or too busy to read: the preview's lock timeout (1 s) and
 // statement timeout (5 s) end it with a clear 503 and Retry-After, not a 500,
 // and the next preview works (the connection that timed out is not reused broken).
 
-const { base, databaseUrl } = httpTarget('test/fault-slow-table.test.ts');
+const f = useRestFixture('test/fault-slow-table.test.ts');
+const base = f.base;
 const MESSAGE = 'The table took too long to read; try a smaller page, or again later';
 
-let database: Database;
-let owner: TestUser;
-let app: TestApp;
-const t = (name: string) => sql.id(app.workspaceSchema as string, name);
+const t = (name: string) => sql.id(f.schema, name);
 
 beforeAll(async () => {
-  database = createDatabase(databaseUrl, { max: 2 });
-  const db = database.db;
-  owner = await makeUser(db);
-  app = await makeApp(db, owner, { workspace: true });
+  const db = f.database.db;
   await sql`create table ${t('busy')} (n int primary key)`.execute(db);
   await sql`insert into ${t('busy')} values (1)`.execute(db);
   // Every row the reader may see costs 30 s: row-level security applies to it, not to the table's owner.
@@ -33,12 +28,9 @@ beforeAll(async () => {
   await sql`create policy crawl on ${t('slow')} for select using ((select true from pg_catalog.pg_sleep(30)))`.execute(db);
 });
 
-afterAll(async () => {
-  await database?.destroy();
-});
 
 const preview = (table: string): Promise<Answer> =>
-  call(base, `/api/apps/${app.id}/stats/tables/${table}/preview`, { method: 'POST', body: '{}', token: owner.token });
+  call(base, `/api/apps/${f.app.id}/stats/tables/${table}/preview`, { method: 'POST', body: '{}', token: f.owner.token });
 
 function expectTooSlow(answer: Answer): void {
   expect([answer.status, answer.headers.get('content-type'), answer.headers.get('retry-after')]).toEqual([503, 'application/json', '2']);
@@ -47,13 +39,13 @@ function expectTooSlow(answer: Answer): void {
 
 describe('a table that takes too long to read', () => {
   it('answers 503 with Retry-After when another transaction holds a lock on it, then serves it again', async () => {
-    const locker = new pg.Client({ connectionString: databaseUrl });
+    const locker = new pg.Client({ connectionString: f.databaseUrl });
     await locker.connect();
     try {
       await locker.query('begin');
-      await locker.query(`lock table ${pg.escapeIdentifier(app.workspaceSchema as string)}.busy in access exclusive mode`);
+      await locker.query(`lock table ${pg.escapeIdentifier(f.schema as string)}.busy in access exclusive mode`);
       expectTooSlow(await preview('busy'));
-      await expectCode((await callerFor(database.db, owner)).stats.preview({ appId: app.id, table: 'busy' }), 'SERVICE_UNAVAILABLE');
+      await expectCode((await callerFor(f.database.db, f.owner)).stats.preview({ appId: f.app.id, table: 'busy' }), 'SERVICE_UNAVAILABLE');
     } finally {
       await locker.query('rollback');
       await locker.end();
@@ -69,12 +61,12 @@ describe('a table that takes too long to read', () => {
   });
 
   it('answers a statement timeout on any REST path with 503 and Retry-After, not 500', async () => {
-    vi.stubEnv('DATABASE_URL', databaseUrl);
+    vi.stubEnv('DATABASE_URL', f.databaseUrl);
     const route = restRoute({
       method: 'GET',
       params: [],
       handle: () =>
-        database.db.transaction().execute(async (trx) => {
+        f.database.db.transaction().execute(async (trx) => {
           await sql`set local statement_timeout = '50ms'`.execute(trx);
           await sql`select pg_sleep(5)`.execute(trx);
         }),

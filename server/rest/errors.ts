@@ -53,7 +53,7 @@ export function toTRPCError(error: unknown): TRPCError {
       return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: TOO_SLOW, cause: error.cause });
     }
     const issues = error.code === 'BAD_REQUEST' ? issuesOf(error) : undefined;
-    // An app id that fails its schema names no app: the same 404 as any unknown app.
+    // An app id that fails its schema names no app: the same 404 as for an unknown app.
     if (issues?.some((issue) => fieldName(issue.path) === 'appId')) return new TRPCError({ code: 'NOT_FOUND', message: NOT_FOUND_APP });
     if (issues) return new TRPCError({ code: 'BAD_REQUEST', message: describeIssues(issues), cause: error.cause });
     return error;

@@ -9,6 +9,7 @@ import { type Answer, httpTarget, readAnswer } from './http';
 
 export interface RestFixture {
   base: string;
+  databaseUrl: string;
   database: Database;
   owner: TestUser;
   viewer: TestUser;
@@ -20,7 +21,7 @@ export interface RestFixture {
 /** Creates the fixture before the file's tests and closes its database after them; read it inside tests. */
 export function useRestFixture(file: string): RestFixture {
   const { base, databaseUrl } = httpTarget(file);
-  const fixture = { base } as RestFixture;
+  const fixture = { base, databaseUrl } as RestFixture;
   beforeAll(async () => {
     fixture.database = createDatabase(databaseUrl, { max: 3 });
     const db = fixture.database.db;
