@@ -45,7 +45,7 @@ describe('errors on every path', () => {
     }
   });
 
-  it('403 for a reader on write paths; 404 identical for an f.app one cannot read and one that does not exist', async () => {
+  it('403 for a reader on write paths; 404 identical for an app one cannot read and one that does not exist', async () => {
     for (const { path, method, write } of paths()) {
       const asViewer = await http(path, { method, token: f.viewer.token });
       if (write) expectError(asViewer, 403, 'FORBIDDEN');

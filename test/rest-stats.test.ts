@@ -79,7 +79,7 @@ describe('GET /api/apps/{id}/stats', () => {
     for (const ref of [f.app.naturalId, f.app.id.toUpperCase()]) {
       expect((await http(`/api/apps/${ref}/stats`)).json).toEqual(byUuid.json);
     }
-    // A f.viewer can read the overview; a public f.app is readable by anyone signed in.
+    // A viewer can read the overview; a public app is readable by anyone signed in.
     expect((await http(`/api/apps/${f.app.id}/stats`, { token: f.viewer.token })).status).toBe(200);
   });
 
