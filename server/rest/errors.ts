@@ -3,12 +3,12 @@ import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { retryAfterOf } from '../auth/rate-limit';
 import { isDatabaseUnavailable, isQueryTimeout } from '../db/unavailable';
 import { logger } from '../log';
+import { databaseUnavailable } from '../trpc/outage';
 
 // Every REST error is `{"error":{"code","message"}}` with tRPC's code name and
 // the status tRPC maps it to (CONTRACT §5). Unexpected failures say nothing
 // about themselves: their cause goes to the service's log (server/log.ts).
 
-const UNAVAILABLE = 'The database cannot be reached; try again shortly';
 const TOO_SLOW = 'The database took too long to answer; try again shortly';
 const NOT_FOUND_APP = 'App not found';
 
@@ -45,22 +45,16 @@ function issuesOf(error: TRPCError): Issue[] | undefined {
 
 /** The TRPCError an error stands for: unreachable databases become SERVICE_UNAVAILABLE, anything unknown INTERNAL_SERVER_ERROR. */
 export function toTRPCError(error: unknown): TRPCError {
-  if (error instanceof TRPCError) {
-    if (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(error.cause)) {
-      return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE, cause: error.cause });
-    }
-    if (error.code === 'INTERNAL_SERVER_ERROR' && isQueryTimeout(error.cause)) {
-      return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: TOO_SLOW, cause: error.cause });
-    }
-    const issues = error.code === 'BAD_REQUEST' ? issuesOf(error) : undefined;
-    // An app id that fails its schema names no app: the same 404 as for an unknown app.
-    if (issues?.some((issue) => fieldName(issue.path) === 'appId')) return new TRPCError({ code: 'NOT_FOUND', message: NOT_FOUND_APP });
-    if (issues) return new TRPCError({ code: 'BAD_REQUEST', message: describeIssues(issues), cause: error.cause });
-    return error;
-  }
-  if (isDatabaseUnavailable(error)) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE, cause: error });
-  if (isQueryTimeout(error)) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: TOO_SLOW, cause: error });
-  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error', cause: error });
+  // What failed unexpectedly: a plain error, or the cause tRPC wrapped as INTERNAL_SERVER_ERROR.
+  const unexpected = !(error instanceof TRPCError) ? error : error.code === 'INTERNAL_SERVER_ERROR' ? error.cause : undefined;
+  if (isDatabaseUnavailable(unexpected)) return databaseUnavailable(unexpected);
+  if (isQueryTimeout(unexpected)) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: TOO_SLOW, cause: unexpected });
+  if (!(error instanceof TRPCError)) return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error', cause: error });
+  const issues = error.code === 'BAD_REQUEST' ? issuesOf(error) : undefined;
+  // An app id that fails its schema names no app: the same 404 as for an unknown app.
+  if (issues?.some((issue) => fieldName(issue.path) === 'appId')) return new TRPCError({ code: 'NOT_FOUND', message: NOT_FOUND_APP });
+  if (issues) return new TRPCError({ code: 'BAD_REQUEST', message: describeIssues(issues), cause: error.cause });
+  return error;
 }
 
 function logFailure(request: Request, error: TRPCError, requestId: string | undefined): void {

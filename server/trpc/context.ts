@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import type { Kysely } from 'kysely';
 import { clientAddress, trustedProxyHops } from '../auth/client-address';
 import { isCrossSite, requestHost } from '../auth/csrf';
@@ -6,6 +5,7 @@ import { type Authentication, authenticate } from '../auth/principal';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import type { DB } from '../db/types';
 import { newRequestId } from '../log';
+import { databaseUnavailable } from './outage';
 
 /** What the HTTP request itself tells, beyond who is calling. */
 export interface RequestFacts {
@@ -58,7 +58,7 @@ export async function createContext(options: ContextOptions): Promise<Context> {
     auth = await authenticate(options.db, options.headers, now());
   } catch (error) {
     if (!isDatabaseUnavailable(error)) throw error;
-    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The database cannot be reached; try again shortly', cause: error });
+    throw databaseUnavailable(error);
   }
   return {
     db: options.db,

@@ -4,6 +4,7 @@ import { resolveReadableApp } from '../access/resolve-app';
 import { CROSS_SITE_MESSAGE, refusesCrossSiteMutation } from '../auth/csrf';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import type { Context } from './context';
+import { databaseUnavailable } from './outage';
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
@@ -28,7 +29,7 @@ const sameSiteMutations = t.middleware(({ ctx, type, next }) => {
 export const publicProcedure = t.procedure.use(sameSiteMutations).use(async ({ next }) => {
   const result = await next();
   if (!result.ok && !(result.error.cause instanceof TRPCError) && isDatabaseUnavailable(result.error.cause)) {
-    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The database cannot be reached; try again shortly', cause: result.error.cause });
+    throw databaseUnavailable(result.error.cause);
   }
   return result;
 });
