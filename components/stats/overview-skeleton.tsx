@@ -1,4 +1,4 @@
-import { Skeleton } from '@/components/ui/skeleton';
+import { LoadingNote, Skeleton } from '@/components/ui/skeleton';
 
 /** Eight card-sized placeholders in the cards' own grid. */
 export function CardsSkeleton() {
@@ -40,9 +40,7 @@ export function StorageSkeleton() {
 export function OverviewSkeleton() {
   return (
     <div className="space-y-4" aria-busy="true">
-      <p role="status" className="sr-only">
-        Loading the overview…
-      </p>
+      <LoadingNote label="Loading the overview…" />
       <div className="flex min-h-5 items-center justify-between">
         <h2 className="text-base font-semibold">Overview</h2>
       </div>

@@ -1,12 +1,10 @@
 import { ChartSkeleton } from '@/components/stats/overview-skeleton';
-import { Skeleton } from '@/components/ui/skeleton';
+import { LoadingNote, Skeleton } from '@/components/ui/skeleton';
 
 export default function Loading() {
   return (
     <div className="space-y-4" aria-busy="true">
-      <p role="status" className="sr-only">
-        Loading the API history…
-      </p>
+      <LoadingNote label="Loading the API history…" />
       <div className="space-y-4 rounded-xl border border-line bg-surface px-4 pb-4">
         <Skeleton className="mt-4 h-6 w-40" />
         <ChartSkeleton height={220} legend />
