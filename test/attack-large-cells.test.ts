@@ -1,20 +1,18 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MAX_PREVIEW_BYTES } from '../server/queries/preview-fit';
 import { MAX_CELL_BYTES, cutCellMarker } from '../server/queries/preview-page';
 import { callerFor } from './helpers/fixtures';
 import { useRestFixture } from './helpers/rest-fixture';
 import { rawHttp } from './helpers/raw-http';
 
 // Cells of 10 MB: cut in SQL (server/queries/preview-page.ts) to MAX_CELL_BYTES
-// of their printed text plus a marker, so they never cross the wire whole and a
-// page of 100 rows stays under a known response cap:
-//   rows × cut columns × (MAX_CELL_BYTES + marker) + the rest of the page.
+// of their printed text plus a marker, or further where the page would pass
+// 1 MiB (preview-fit.ts), so they never cross the wire whole.
 
 const f = useRestFixture('test/attack-large-cells.test.ts');
 const base = f.base;
 const TEN_MB = 10 * 1024 * 1024;
-/** The documented cap of a preview answer: 100 rows × c cut columns × (64 KiB + marker), plus 64 KiB for everything else. */
-const responseCap = (rows: number, cutColumns: number) => rows * cutColumns * (MAX_CELL_BYTES + 64) + 64 * 1024;
 
 const t = (name: string) => sql.id(f.schema, name);
 
@@ -31,18 +29,22 @@ beforeAll(async () => {
 
 
 describe('large cells', () => {
-  it('keep a page of 100 rows with two 10 MB cells each under the response cap, over HTTP', async () => {
+  it('keep a page of 100 rows with two 10 MB cells each within 1 MiB, over HTTP, cut alike and said so', async () => {
     const answer = await rawHttp(base, 'POST', `/api/apps/${f.app.id}/stats/tables/huge/preview`, {
       headers: { authorization: `Bearer ${f.owner.token}`, 'content-type': 'application/json' },
       body: '{"limit":100}',
     });
     expect(answer.status).toBe(200);
-    expect(answer.bytes).toBeLessThan(responseCap(100, 2));
-    const page = JSON.parse(answer.text) as { rows: Array<Record<string, unknown>>; rowCount: number };
+    expect(answer.bytes).toBeLessThanOrEqual(MAX_PREVIEW_BYTES);
+    const page = JSON.parse(answer.text) as { rows: Array<Record<string, unknown>>; rowCount: number; cellsCut: number; cellCutBytes: number };
     expect(page.rowCount).toBe(100);
+    expect(page.cellsCut).toBe(200);
+    const cut = page.cellCutBytes;
+    expect(cut).toBeGreaterThan(1000);
+    expect(cut).toBeLessThan(MAX_CELL_BYTES);
     for (const row of page.rows) {
-      expect(row.body).toBe('a'.repeat(MAX_CELL_BYTES) + cutCellMarker(TEN_MB));
-      expect(row.blob).toBe(`\\x${'ab'.repeat((MAX_CELL_BYTES - 2) / 2)}${cutCellMarker(2 * TEN_MB + 2)}`);
+      expect(row.body).toBe('a'.repeat(cut) + cutCellMarker(TEN_MB));
+      expect(row.blob).toBe(`\\x${'ab'.repeat(Math.floor((cut - 2) / 2))}${cutCellMarker(2 * TEN_MB + 2)}`);
       expect(row.note).toBe('small');
     }
   });

@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createDatabase } from '../server/db/client';
-import { up as grantReadersToExistingWorkspaces } from '../server/db/migrations/20260105000000_workspace_roles';
+import { up as grantReadersToExistingWorkspaces } from '../server/db/migrations/20260106000000_workspace_login';
 import type { DB } from '../server/db/types';
 import { grantWorkspaceReader } from '../server/queries/workspaces';
 import { createTestDatabase, useTestDatabase } from './helpers/database';
@@ -69,7 +69,8 @@ describe('workspace reader roles', () => {
     const readers = await readersOf(db, schema);
     expect(readers).toHaveLength(1);
     const [reader] = readers as [Reader];
-    expect(reader).toMatchObject({ rolcanlogin: false, rolsuper: false });
+    // It logs in (workspace reads connect as it, never as the service), and can do nothing else.
+    expect(reader).toMatchObject({ rolcanlogin: true, rolsuper: false });
     expect(reader.rolname).toMatch(new RegExp(`^${schema}_reader_[0-9a-f]{8}$`));
 
     const q = (name: string) => `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`;
@@ -95,7 +96,7 @@ describe('workspace reader roles', () => {
     });
   });
 
-  it('are what the preview runs as: a table the reader may not read is never shown', async () => {
+  it('are what the preview runs as: a table the reader may not read is never shown, and says why', async () => {
     const { db } = database.current;
     const { mine, owner } = await twoApps(db);
     const schema = mine.workspaceSchema as string;
@@ -105,8 +106,8 @@ describe('workspace reader roles', () => {
     expect((await caller.stats.preview({ appId: mine.id, table: 'hidden' })).rows).toHaveLength(1);
     const [reader] = await readersOf(db, schema);
     await sql`revoke select on ${sql.id(schema, 'hidden')} from ${sql.id(reader?.rolname ?? '')}`.execute(db);
-    const error = await expectCode(caller.stats.preview({ appId: mine.id, table: 'hidden' }), 'INTERNAL_SERVER_ERROR');
-    expect(String((error.cause as { code?: string } | undefined)?.code)).toBe('42501');
+    const error = await expectCode(caller.stats.preview({ appId: mine.id, table: 'hidden' }), 'UNPROCESSABLE_CONTENT');
+    expect(error.message).toMatch(/not readable by the workspace's reader role/);
   });
 
   it('fail closed when a workspace has lost its reader, and the migration gives existing workspaces theirs, idempotently', async () => {
@@ -125,6 +126,18 @@ describe('workspace reader roles', () => {
     expect(await readersOf(db, schema)).toEqual([{ rolname: reader?.rolname, rolcanlogin: false, rolsuper: false }]);
     expect(await grantWorkspaceReader(db, schema)).toBe(reader?.rolname);
     expect((await caller.stats.preview({ appId: mine.id, table: 'items' })).rows).toEqual([]);
+  });
+
+  it('log in again after their password changed (a new AUTH_SECRET), also when many reads find out at once', async () => {
+    const { db } = database.current;
+    const { mine, owner } = await twoApps(db);
+    const schema = mine.workspaceSchema as string;
+    await sql`create table ${sql.id(schema, 'items')} (n int)`.execute(db);
+    const [reader] = await readersOf(db, schema);
+    await sql.raw(`alter role ${pg.escapeIdentifier(reader?.rolname ?? '')} password 'set-elsewhere'`).execute(db);
+    const caller = await callerFor(db, owner);
+    const reads = await Promise.all(Array.from({ length: 6 }, () => caller.stats.preview({ appId: mine.id, table: 'items' })));
+    expect(reads.map((page) => page.rowCount)).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   it('are named per database: the same schema in two databases of one cluster gets two readers', async () => {

@@ -76,7 +76,15 @@ export function TableRows({ appId, table }: { appId: string; table: string }) {
                     {result.totalRows === 0 ? 'Rows show here the moment the app writes them.' : 'Go back to the first page.'}
                   </EmptyState>
                 ) : (
-                  <RowsGrid table={table} columns={columns} rows={result.rows} firstRow={(page - 1) * size + 1} />
+                  <>
+                    {result.cellsCut !== undefined && (
+                      <p role="note" className="border-b border-line px-4 py-2 text-sm text-muted">
+                        {new Intl.NumberFormat('en-US').format(result.cellsCut)} large values on this page are cut to{' '}
+                        {formatBytes(result.cellCutBytes ?? 0)} each so the page stays within 1 MiB; choose fewer rows per page to see more of each.
+                      </p>
+                    )}
+                    <RowsGrid table={table} columns={columns} rows={result.rows} firstRow={(page - 1) * size + 1} />
+                  </>
                 )}
                 <Pager
                   page={page}

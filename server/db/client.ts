@@ -14,10 +14,12 @@ export interface Database {
 
 export interface CreateDatabaseOptions {
   max?: number;
+  /** Upper bounds for every statement and every lock wait on this pool (the server's requests); none for migrations and the CLI. */
+  timeouts?: { statementMs: number; lockMs: number };
   log?: (message: string, error: unknown) => void;
 }
 
-const pools = new WeakMap<Kysely<DB>, pg.Pool>();
+const sources = new WeakMap<Kysely<DB>, { pool: pg.Pool; url: string }>();
 
 /** Builds the pg Pool and Kysely<DB> for `url`: the only place that does. */
 export function createDatabase(url: string, options: CreateDatabaseOptions = {}): Database {
@@ -26,19 +28,25 @@ export function createDatabase(url: string, options: CreateDatabaseOptions = {})
     max: options.max ?? 10,
     connectionTimeoutMillis: 2_000,
     idleTimeoutMillis: 30_000,
+    ...(options.timeouts ? { statement_timeout: options.timeouts.statementMs, lock_timeout: options.timeouts.lockMs } : {}),
   });
   // Without a listener, an idle client's error (e.g. PostgreSQL restarting) kills the process.
   pool.on('error', (error) => options.log?.('idle database client failed', error));
   // A client in use emits 'error' too when its connection dies; its query already fails with the cause.
   pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  pools.set(db, pool);
+  sources.set(db, { pool, url });
   return { db, pool, destroy: () => db.destroy() };
 }
 
 /** The pg Pool behind a Kysely built by createDatabase: for a query that needs a client of its own (the table preview). */
 export function poolOf(db: Kysely<DB>): pg.Pool | undefined {
-  return pools.get(db);
+  return sources.get(db)?.pool;
+}
+
+/** The connection URL behind a Kysely built by createDatabase: workspace reads log in to the same server as another role. */
+export function connectionUrlOf(db: Kysely<DB>): string | undefined {
+  return sources.get(db)?.url;
 }
 
 let shared: Database | undefined;
@@ -48,6 +56,7 @@ export function sharedDatabase(): Database {
   if (shared) return shared;
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: start the server through `npm run dev` or `npm start`');
-  shared = createDatabase(url, { log: (message, error) => logger.warn({ err: error }, message) });
+  // A request never waits on a statement or a lock for longer than this; past it the answer is 503 (rest/errors.ts).
+  shared = createDatabase(url, { timeouts: { statementMs: 10_000, lockMs: 3_000 }, log: (message, error) => logger.warn({ err: error }, message) });
   return shared;
 }

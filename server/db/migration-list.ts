@@ -4,6 +4,8 @@ import * as rollups from './migrations/20260102000000_rollups';
 import * as rateLimits from './migrations/20260103000000_rate_limits';
 import * as idempotency from './migrations/20260104000000_idempotency';
 import * as workspaceRoles from './migrations/20260105000000_workspace_roles';
+import * as workspaceLogin from './migrations/20260106000000_workspace_login';
+import * as functionRights from './migrations/20260107000000_function_rights';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so
@@ -16,4 +18,6 @@ export const migrations: Record<string, Migration> = {
   '20260103000000_rate_limits': rateLimits,
   '20260104000000_idempotency': idempotency,
   '20260105000000_workspace_roles': workspaceRoles,
+  '20260106000000_workspace_login': workspaceLogin,
+  '20260107000000_function_rights': functionRights,
 };

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/types';
+import { lastUtcDays } from './utc-days';
 
 export interface ViewSparkline {
   appId: string;
@@ -10,31 +11,27 @@ export interface ViewSparkline {
 
 /**
  * Views of each app over the last 7 UTC days (today and the 6 before), days
- * without views included; one statement for the whole list of apps.
+ * without views included; one statement for the whole list, read from the
+ * rollups (day rows plus the slots' current buckets, as GET /stats reads
+ * them), so its cost does not grow with the number of events.
  */
 export async function getViewSparklines(db: Kysely<DB>, appIds: string[], now: Date): Promise<ViewSparkline[]> {
   if (appIds.length === 0) return [];
-  // Each (app, day) pair counts with its own index range scan on (app_id, viewed_at).
+  const week = lastUtcDays(now, 7);
   const { rows } = await sql<{ appId: string; day: string; count: number }>`
-    with days as (
-      select (date_trunc('day', ${now}::timestamptz at time zone 'UTC') - make_interval(days => n)) as day_start
-      from generate_series(0, 6) as n
-    )
-    select a.id as "appId", to_char(d.day_start, 'YYYY-MM-DD') as day,
-      (select count(*)::int from view_events v
-        where v.app_id = a.id
-          and v.viewed_at >= d.day_start at time zone 'UTC'
-          and v.viewed_at < (d.day_start + interval '1 day') at time zone 'UTC') as count
-    from unnest(${appIds}::uuid[]) as a(id)
-    cross join days d
-    order by a.id, d.day_start desc
+    select app_id as "appId", to_char(day, 'YYYY-MM-DD') as day, sum(views)::float8 as count
+    from (
+      select app_id, day, views from stats_view_days
+      where app_id = any(${appIds}::uuid[]) and day between ${week.days.at(-1)}::date and ${week.days[0]}::date
+      union all
+      select app_id, (cur_bucket at time zone 'UTC')::date, cur_views from stats_view_slots
+      where app_id = any(${appIds}::uuid[]) and cur_bucket >= ${week.from} and cur_bucket < ${week.to}
+    ) d
+    group by app_id, day
   `.execute(db);
-  const byApp = new Map<string, ViewSparkline>(appIds.map((id) => [id, { appId: id, viewsByDay: [], views7d: 0 }]));
-  for (const row of rows) {
-    const entry = byApp.get(row.appId);
-    if (!entry) continue;
-    entry.viewsByDay.push({ day: row.day, count: row.count });
-    entry.views7d += row.count;
-  }
-  return [...byApp.values()];
+  const counts = new Map(rows.map((row) => [`${row.appId}/${row.day}`, row.count]));
+  return appIds.map((appId) => {
+    const viewsByDay = week.days.map((day) => ({ day, count: counts.get(`${appId}/${day}`) ?? 0 }));
+    return { appId, viewsByDay, views7d: viewsByDay.reduce((sum, entry) => sum + entry.count, 0) };
+  });
 }

@@ -28,50 +28,80 @@ export interface PageColumn {
 const TEXT_LIKE = new Set([25, 1043, 114]);
 const BYTEA = 17;
 
+/** The page subquery: the rows of one page over untouched rows, with tableoid and ctid for tables without a primary key. */
+function pageSource(qualified: string, keys: readonly string[]): { from: string; order: string } {
+  // Without a primary key, physical order; tableoid first keeps partitions apart.
+  // tableoid and ctid cannot clash with a column: PostgreSQL reserves those names.
+  const inner = keys.length > 0 ? keys.map((k) => `t.${pg.escapeIdentifier(k)}`) : ['t.tableoid', 't.ctid'];
+  const outer = keys.length > 0 ? keys.map((k) => `p.${pg.escapeIdentifier(k)}`) : ['p.tableoid', 'p.ctid'];
+  return {
+    from: `from (select t.tableoid, t.ctid, t.* from ${qualified} t order by ${inner.join(', ')} limit $1 offset $2) p`,
+    order: `order by ${outer.join(', ')}`,
+  };
+}
+
+/** The printed size in bytes of a cell (SQL over `ref`), and the printed text itself, without reading a large text or bytea whole. */
+function cellMeasure(column: PageColumn, ref: string, printed: string): { size: string; head: (cut: number) => string } {
+  if (TEXT_LIKE.has(column.type)) return { size: `octet_length(${ref}::text)::int8`, head: (cut) => `left(${ref}::text, ${cut})` };
+  if (column.type === BYTEA) {
+    return { size: `(octet_length(${ref})::int8 * 2 + 2)`, head: (cut) => `encode(substring(${ref} from 1 for ${Math.max(0, Math.floor((cut - 2) / 2))}), 'hex')` };
+  }
+  return { size: `octet_length(${printed})::int8`, head: (cut) => `left(${printed}, ${cut})` };
+}
+
+/**
+ * The SQL that measures every cell of one page ($1 limit, $2 offset): one row
+ * per table row, a JSON array of the printed sizes of its cells in bytes (null
+ * for NULL), in page order. Nothing but the sizes crosses the wire.
+ */
+export function pageSizesQuery(qualified: string, columns: readonly PageColumn[], keys: readonly string[]): string {
+  const lateral: string[] = [];
+  const sizes = columns.map((column, i) => {
+    const ref = `p.${pg.escapeIdentifier(column.name)}`;
+    if (!TEXT_LIKE.has(column.type) && column.type !== BYTEA) lateral.push(`case when num_nonnulls(${ref}) = 1 then format('%s', ${ref}) end as s${i}`);
+    return cellMeasure(column, ref, `x.s${i}`).size;
+  });
+  const source = pageSource(qualified, keys);
+  return [
+    `select array_to_json(array[${sizes.join(', ')}]::int8[])`,
+    source.from,
+    lateral.length > 0 ? `cross join lateral (select ${lateral.join(', ')} offset 0) x` : '',
+    source.order,
+  ].join('\n');
+}
+
 /**
  * The SQL of one page: $1 limit, $2 offset. Its columns are one per table
  * column (null where the cell was cut), then the heads of cut cells as a JSON
  * array of strings, then their full sizes in bytes as a JSON array of numbers.
  * Only ever called with names read from the catalog.
  */
-export function pageQuery(qualified: string, columns: readonly PageColumn[], keys: readonly string[]): string {
+export function pageQuery(qualified: string, columns: readonly PageColumn[], keys: readonly string[], cut: number = MAX_CELL_BYTES): string {
   const lateral: string[] = [];
   const values: string[] = [];
   const heads: string[] = [];
   const sizes: string[] = [];
   columns.forEach((column, i) => {
     const ref = `p.${pg.escapeIdentifier(column.name)}`;
-    let size: string;
-    let head: string;
     let value = ref;
-    if (TEXT_LIKE.has(column.type)) {
-      size = `octet_length(${ref}::text)::int8`;
-      head = `left(${ref}::text, ${MAX_CELL_BYTES})`;
-    } else if (column.type === BYTEA) {
-      size = `(octet_length(${ref})::int8 * 2 + 2)`;
-      head = `encode(substring(${ref} from 1 for ${(MAX_CELL_BYTES - 2) / 2}), 'hex')`;
-    } else {
+    if (!TEXT_LIKE.has(column.type) && column.type !== BYTEA) {
       // format() prints NULL as ''; num_nonnulls tests the value itself, even a composite whose fields are all null.
       lateral.push(`case when num_nonnulls(${ref}) = 1 then format('%s', ${ref}) end as s${i}`);
       value = `x.s${i}`;
-      size = `octet_length(x.s${i})::int8`;
-      head = `left(x.s${i}, ${MAX_CELL_BYTES})`;
     }
-    const big = `${size} > ${MAX_CELL_BYTES}`;
+    const measure = cellMeasure(column, ref, `x.s${i}`);
+    const big = `${measure.size} > ${cut}`;
     values.push(`case when ${big} then null else ${value} end as ${pg.escapeIdentifier(column.name)}`);
-    heads.push(`case when ${big} then ${head} end`);
-    sizes.push(`case when ${big} then ${size} end`);
+    heads.push(`case when ${big} then ${measure.head(cut)} end`);
+    sizes.push(`case when ${big} then ${measure.size} end`);
   });
-  // Without a primary key, physical order; tableoid first keeps partitions apart.
-  // tableoid and ctid cannot clash with a column: PostgreSQL reserves those names.
-  const inner = keys.length > 0 ? keys.map((k) => `t.${pg.escapeIdentifier(k)}`) : ['t.tableoid', 't.ctid'];
-  const outer = keys.length > 0 ? keys.map((k) => `p.${pg.escapeIdentifier(k)}`) : ['p.tableoid', 'p.ctid'];
+  const source = pageSource(qualified, keys);
   return [
     `select ${[...values, `array_to_json(array[${heads.join(', ')}]::text[])`, `array_to_json(array[${sizes.join(', ')}]::int8[])`].join(', ')}`,
-    `from (select t.tableoid, t.ctid, t.* from ${qualified} t order by ${inner.join(', ')} limit $1 offset $2) p`,
+    source.from,
     // OFFSET 0 keeps the planner from inlining the subquery and printing each value more than once.
     lateral.length > 0 ? `cross join lateral (select ${lateral.join(', ')} offset 0) x` : '',
-    `order by ${outer.join(', ')}`,
+    source.order,
   ].join('\n');
 }
 
@@ -89,7 +119,12 @@ function firstBytes(text: string, max: number): string {
  * `rowMode: 'array'`), each cell mapped by preview-values.ts or, when cut,
  * its head (at most MAX_CELL_BYTES bytes) followed by cutCellMarker.
  */
-export function pageRows(raw: ReadonlyArray<ReadonlyArray<string | null>>, columns: readonly PageColumn[], types: ReadonlyMap<number, TypeInfo>): Record<string, unknown>[] {
+export function pageRows(
+  raw: ReadonlyArray<ReadonlyArray<string | null>>,
+  columns: readonly PageColumn[],
+  types: ReadonlyMap<number, TypeInfo>,
+  cut: number = MAX_CELL_BYTES,
+): Record<string, unknown>[] {
   const parserFor = previewTypeParser(types);
   const parsers = columns.map((column) => parserFor(column.type));
   return raw.map((values) => {
@@ -101,9 +136,13 @@ export function pageRows(raw: ReadonlyArray<ReadonlyArray<string | null>>, colum
         const size = sizes[i];
         if (size !== null && size !== undefined) {
           const head = `${column.type === BYTEA ? '\\x' : ''}${heads[i] ?? ''}`;
-          return [column.name, firstBytes(head, MAX_CELL_BYTES) + cutCellMarker(size)];
+          return [column.name, firstBytes(head, cut) + cutCellMarker(size)];
         }
         const text = values[i];
+        // A page cut further than SQL cut it (preview-fit.ts) cuts the rest here, from the same printed text.
+        if (text !== null && text !== undefined && Buffer.byteLength(text, 'utf8') > cut) {
+          return [column.name, firstBytes(text, cut) + cutCellMarker(Buffer.byteLength(text, 'utf8'))];
+        }
         return [column.name, text === null || text === undefined ? null : parsers[i]?.(text)];
       }),
     );

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import pg from 'pg';
-import { poolOf } from '../db/client';
+import type pg from 'pg';
 import type { DB } from '../db/types';
-import { isQueryTimeout } from '../db/unavailable';
 import type { PreviewResult } from '../schemas/stats';
-import { type PageColumn, pageQuery, pageRows } from './preview-page';
+import { withWorkspaceSession } from '../workspace/session';
+import { PageTooWideError, ROWS_BUDGET_BYTES, cellsCutAt, chooseCut } from './preview-fit';
+import { type PageColumn, pageQuery, pageRows, pageSizesQuery } from './preview-page';
 import type { TypeInfo } from './preview-values';
 import { countRows, qualifiedName, type RunQuery } from './table-count';
 import { MIGRATIONS_TABLE } from './workspace';
@@ -14,14 +14,26 @@ export interface PreviewPage {
   offset: number;
 }
 
-/** One page of a table; `totalRowsEstimated` is there (and true) only when `totalRows` is the planner's estimate. */
-export type TablePreview = PreviewResult & { totalRowsEstimated?: true };
+/**
+ * One page of a table; `totalRowsEstimated` is there (and true) only when
+ * `totalRows` is the planner's estimate; `cellsCut` and `cellCutBytes` only when
+ * cells were cut (to MAX_CELL_BYTES, or further so the page fits in 1 MiB).
+ */
+export type TablePreview = PreviewResult & { totalRowsEstimated?: true; cellsCut?: number; cellCutBytes?: number };
 
-/** The preview ran out of time (statement or lock timeout): the table is too large, too slow or too busy to read now. */
-export class TableReadTimeoutError extends Error {
-  constructor(cause: unknown) {
-    super('The table took too long to read; try a smaller page, or again later', { cause });
-    this.name = 'TableReadTimeoutError';
+/** The table has row-level security: its policies are the app's code, and the preview never runs them. */
+export class RowSecurityError extends Error {
+  constructor() {
+    super('This table has row-level security; the preview does not run its policies, so its rows cannot be shown here');
+    this.name = 'RowSecurityError';
+  }
+}
+
+/** The table was made by a role that did not let the workspace's reader read it. */
+export class TableNotReadableError extends Error {
+  constructor() {
+    super("This table is not readable by the workspace's reader role: the role that created it must GRANT SELECT on it");
+    this.name = 'TableNotReadableError';
   }
 }
 
@@ -31,42 +43,14 @@ export function isPlausibleTableName(name: string): boolean {
   return bytes >= 1 && bytes <= 63 && !name.includes('\0');
 }
 
-// The session of the preview: read only, bounded in time, and with a search_path
-// of pg_catalog only, so nothing the workspace defines is resolved by name.
-// DateStyle, TimeZone, IntervalStyle, bytea_output and extra_float_digits pin the
-// printed text that preview-values.ts maps.
-const SESSION = [
-  'begin isolation level repeatable read read only',
-  "set local statement_timeout = '5s'",
-  "set local lock_timeout = '1s'",
-  "set local idle_in_transaction_session_timeout = '10s'",
-  'set local search_path = pg_catalog',
-  "set local datestyle = 'ISO, YMD'",
-  "set local timezone = 'UTC'",
-  "set local intervalstyle = 'postgres'",
-  "set local bytea_output = 'hex'",
-  'set local extra_float_digits = 1',
-].join('; ');
-
 // The name is only ever compared as a value against the catalog: the app's own
 // schema, an ordinary or partitioned table, not `_migrations`.
 const FIND_TABLE = `
-  select c.oid::int8::text as oid, c.relname, n.oid::int8::text as namespace
+  select c.oid::int8::text as oid, c.relname, c.relrowsecurity as "rowSecurity",
+         pg_catalog.has_table_privilege(c.oid, 'SELECT') as readable
   from pg_catalog.pg_class c
   join pg_catalog.pg_namespace n on n.oid = c.relnamespace
   where n.nspname = $1 and c.relname = $2 and c.relkind in ('r', 'p') and c.relname <> $3`;
-
-// The workspace's reader (migration 20260105000000_workspace_roles), found by what
-// it is rather than by its name: a plain role that may use this schema.
-const FIND_READER = `
-  select r.rolname
-  from pg_catalog.pg_roles r
-  where starts_with(r.rolname, left($1, 45) || '_reader_')
-    and not (r.rolsuper or r.rolcanlogin or r.rolcreaterole or r.rolcreatedb or r.rolreplication or r.rolbypassrls)
-    and pg_catalog.has_schema_privilege(r.oid, $2::oid, 'USAGE')
-    and not exists (select from pg_catalog.pg_auth_members m where m.member = r.oid)
-  order by r.rolname collate "C"
-  limit 1`;
 
 const COLUMNS = `
   select a.attname as name, a.atttypid::int8::text as type
@@ -99,54 +83,39 @@ const PRIMARY_KEY = `
 interface Relation {
   oid: string;
   relname: string;
-  namespace: string;
+  rowSecurity: boolean;
+  readable: boolean;
 }
 
 /**
  * One page of rows of a workspace table, or null when `table` is not an
  * ordinary or partitioned table of `schema` (or is `_migrations`, or there is
- * no workspace). The name is looked up in the catalog before any SQL names it,
- * then the transaction switches to the workspace's reader role, which can read
- * this schema only; rows come in primary-key order (physical order without
- * one), so pages never overlap or skip; values follow preview-values.ts, cells
- * over MAX_CELL_BYTES are cut (preview-page.ts); `fields` are the columns with
- * their type OIDs, also for an empty page; `totalRows` is exact up to
- * EXACT_COUNT_LIMIT rows and the planner's estimate above. A statement or lock
- * timeout throws TableReadTimeoutError.
+ * no workspace). Runs as the workspace's reader (withWorkspaceSession), in one
+ * read-only repeatable-read transaction. The name is looked up in the catalog
+ * before any SQL names it; rows come in primary-key order (physical order
+ * without one), so pages never overlap or skip; values follow
+ * preview-values.ts; cells are cut so the answer stays within
+ * MAX_PREVIEW_BYTES (preview-fit.ts); `fields` are the columns with their type
+ * OIDs, also for an empty page; `totalRows` is exact up to EXACT_COUNT_LIMIT
+ * rows and the planner's estimate above. Throws RowSecurityError for a table
+ * with row-level security, PageTooWideError, or WorkspaceBusyError.
  */
 export async function previewTable(db: Kysely<DB>, schema: string | null, table: string, page: PreviewPage): Promise<TablePreview | null> {
   if (!schema || !isPlausibleTableName(table) || table === MIGRATIONS_TABLE) return null;
-  const pool = poolOf(db);
-  if (!pool) throw new Error('previewTable needs a database built by createDatabase');
-  const client = await pool.connect();
-  let failure: Error | undefined;
-  try {
-    await client.query(SESSION);
+  return withWorkspaceSession(db, schema, async (client) => {
+    await client.query('begin isolation level repeatable read read only');
     const found = await client.query<Relation>(FIND_TABLE, [schema, table, MIGRATIONS_TABLE]);
     const relation = found.rows[0];
-    if (!relation) {
-      await client.query('rollback');
-      return null;
-    }
-    const reader = await client.query<{ rolname: string }>(FIND_READER, [schema, relation.namespace]);
-    const role = reader.rows[0]?.rolname;
-    // Fail closed: without its reader, a workspace is not previewed as the service's own user.
-    if (!role) throw new Error(`workspace ${schema} has no reader role; run the migrations (grant_workspace_reader)`);
-    await client.query(`set local role ${pg.escapeIdentifier(role)}`);
+    if (!relation) return null;
+    if (relation.rowSecurity) throw new RowSecurityError();
+    if (!relation.readable) throw new TableNotReadableError();
     const result = await readPage(client, schema, relation, page);
     await client.query('commit');
     return result;
-  } catch (error) {
-    failure = error instanceof Error ? error : new Error(String(error));
-    if (isQueryTimeout(error)) throw new TableReadTimeoutError(error);
-    throw error;
-  } finally {
-    // A client that failed mid-transaction is discarded rather than reused.
-    client.release(failure);
-  }
+  });
 }
 
-async function readPage(client: pg.PoolClient, schema: string, relation: Relation, page: PreviewPage): Promise<TablePreview> {
+async function readPage(client: pg.Client, schema: string, relation: Relation, page: PreviewPage): Promise<TablePreview> {
   const typeRows = await client.query<{ oid: string; baseType: string; element: string; delimiter: string; isArray: boolean }>(COLUMN_TYPES, [
     relation.oid,
   ]);
@@ -163,13 +132,24 @@ async function readPage(client: pg.PoolClient, schema: string, relation: Relatio
   const columns: PageColumn[] = columnRows.rows.map((c) => ({ name: c.name, type: baseOf(Number(c.type)) }));
   const keys = await client.query<{ attname: string }>(PRIMARY_KEY, [relation.oid]);
   const qualified = qualifiedName(schema, relation.relname);
+  const keyNames = keys.rows.map((k) => k.attname);
+  const measured = await client.query<[Array<number | null>]>({
+    text: pageSizesQuery(qualified, columns, keyNames),
+    values: [page.limit, String(page.offset)],
+    rowMode: 'array',
+  });
+  const sizes = measured.rows.map((row) => row[0]);
+  const cut = chooseCut(
+    sizes,
+    columns.map((c) => c.name),
+  );
   const result = await client.query<Array<string | null>>({
-    text: pageQuery(qualified, columns, keys.rows.map((k) => k.attname)),
+    text: pageQuery(qualified, columns, keyNames, cut),
     values: [page.limit, String(page.offset)],
     rowMode: 'array',
     types: { getTypeParser: () => (text: string) => text },
   });
-  const rows = pageRows(result.rows, columns, types);
+  const rows = fitRows(result.rows, columns, types, cut);
   // JavaScript puts integer-like keys ("1", "42") first in an object: `fields` follow the keys' order.
   const keyOrder = Object.keys(Object.fromEntries(columns.map((c) => [c.name, true])));
   const byName = new Map(columns.map((c) => [c.name, c]));
@@ -179,11 +159,28 @@ async function readPage(client: pg.PoolClient, schema: string, relation: Relatio
   });
   const run: RunQuery = async <R>(text: string, values: unknown[] = []) => (await client.query(text, values)).rows as R[];
   const total = await countRows(run, qualified);
+  const cellsCut = cellsCutAt(sizes, rows.cut);
   return {
-    rows,
-    rowCount: rows.length,
+    rows: rows.rows,
+    rowCount: rows.rows.length,
     totalRows: total.rows,
     fields,
     ...(total.estimated ? { totalRowsEstimated: true as const } : {}),
+    ...(cellsCut > 0 ? { cellsCut, cellCutBytes: rows.cut } : {}),
   };
+}
+
+/**
+ * The page's rows cut at `cut`; where JSON escaping made them larger than
+ * estimated, cut again lower (from the same printed text) until they fit.
+ */
+function fitRows(raw: ReadonlyArray<ReadonlyArray<string | null>>, columns: readonly PageColumn[], types: ReadonlyMap<number, TypeInfo>, cut: number) {
+  let level = cut;
+  for (;;) {
+    const rows = pageRows(raw, columns, types, level);
+    const bytes = Buffer.byteLength(JSON.stringify(rows), 'utf8');
+    if (bytes <= ROWS_BUDGET_BYTES) return { rows, cut: level };
+    if (level === 0) throw new PageTooWideError(Math.floor((raw.length * ROWS_BUDGET_BYTES) / bytes), raw.length);
+    level = Math.floor((level * ROWS_BUDGET_BYTES) / bytes / 2);
+  }
 }

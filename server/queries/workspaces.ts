@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/types';
+import { enableReaderLogin } from '../workspace/login';
 
 /** The schema name of an app's workspace, derived from its UUID only (never from user input). */
 export function workspaceSchemaFor(appId: string): string {
@@ -11,7 +12,7 @@ export function workspaceSchemaFor(appId: string): string {
 /**
  * Creates a workspace schema with its `_migrations` table (where the app's
  * migrations record themselves) and its reader role, which may read this
- * schema's tables and nothing else (the table preview runs as it). Needs a
+ * schema's tables and nothing else (every workspace read logs in as it). Needs a
  * superuser or CREATEROLE: see migration 20260105000000_workspace_roles.
  */
 export async function createWorkspaceSchema(db: Kysely<DB>, schema: string): Promise<void> {
@@ -21,7 +22,7 @@ export async function createWorkspaceSchema(db: Kysely<DB>, schema: string): Pro
     name text not null unique,
     applied_at timestamptz not null default now()
   )`.execute(db);
-  await grantWorkspaceReader(db, schema);
+  await enableReaderLogin(db, await grantWorkspaceReader(db, schema));
 }
 
 /**

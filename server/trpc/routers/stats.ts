@@ -2,8 +2,10 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { listRecentInvocations } from '../../queries/invocations';
 import { getApiSummary, getDailyInvocations, getViewStats } from '../../queries/stats';
-import { previewTable, TableReadTimeoutError } from '../../queries/table-preview';
+import { PageTooWideError } from '../../queries/preview-fit';
+import { previewTable, RowSecurityError, TableNotReadableError } from '../../queries/table-preview';
 import { getStorageStats, listWorkspaceTables } from '../../queries/workspace';
+import { WorkspaceBusyError } from '../../workspace/session';
 import { PreviewInput } from '../../schemas/preview';
 import { ApiStats, PreviewResult, StatsOverview, WorkspaceTable } from '../../schemas/stats';
 import { appReadProcedure, appWriteProcedure, router } from '../init';
@@ -13,7 +15,27 @@ import { appReadProcedure, appWriteProcedure, router } from '../init';
 const PreviewOutput = PreviewResult.extend({
   rows: z.array(z.custom<Record<string, unknown>>((row) => typeof row === 'object' && row !== null && !Array.isArray(row))),
   totalRowsEstimated: z.literal(true).optional(),
+  cellsCut: z.number().int().positive().optional(),
+  cellCutBytes: z.number().int().nonnegative().optional(),
 });
+
+/** The answer a workspace read that stopped on purpose stands for: busy or slow is 503, a refusal of the table 422. */
+function workspaceReadError(error: unknown): unknown {
+  if (error instanceof WorkspaceBusyError) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error });
+  if (error instanceof RowSecurityError || error instanceof TableNotReadableError || error instanceof PageTooWideError) {
+    return new TRPCError({ code: 'UNPROCESSABLE_CONTENT', message: error.message, cause: error });
+  }
+  return error;
+}
+
+/** Runs a workspace read, answering its refusals as workspaceReadError says. */
+async function readWorkspace<T>(read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (error) {
+    throw workspaceReadError(error);
+  }
+}
 
 /** The four documented stats reads (CONTRACT §5); "now" comes from the context so tests can pin the clock. */
 export const statsRouter = router({
@@ -23,22 +45,20 @@ export const statsRouter = router({
     const [views, api, storage] = await Promise.all([
       getViewStats(ctx.db, ctx.app.id, now),
       getApiSummary(ctx.db, ctx.app.id, now),
-      getStorageStats(ctx.db, ctx.app),
+      readWorkspace(getStorageStats(ctx.db, ctx.app)),
     ]);
     return { appId: ctx.app.id, ...views, api, storage };
   }),
 
   /** GET /stats/tables: the workspace's tables with columns, rows and size; needs write. */
-  tables: appWriteProcedure.output(z.array(WorkspaceTable)).query(({ ctx }) => listWorkspaceTables(ctx.db, ctx.app.workspaceSchema)),
+  tables: appWriteProcedure.output(z.array(WorkspaceTable)).query(({ ctx }) => readWorkspace(listWorkspaceTables(ctx.db, ctx.app.workspaceSchema))),
 
   /** POST /stats/tables/{table}/preview: one page of a workspace table; NOT_FOUND for anything that is not one; needs write. */
   preview: appWriteProcedure
     .input(PreviewInput)
     .output(PreviewOutput)
     .query(async ({ ctx, input }) => {
-      const page = await previewTable(ctx.db, ctx.app.workspaceSchema, input.table, { limit: input.limit, offset: input.offset }).catch((error: unknown) => {
-        throw error instanceof TableReadTimeoutError ? new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error }) : error;
-      });
+      const page = await readWorkspace(previewTable(ctx.db, ctx.app.workspaceSchema, input.table, { limit: input.limit, offset: input.offset }));
       if (!page) throw new TRPCError({ code: 'NOT_FOUND', message: 'Table not found' });
       return page;
     }),
