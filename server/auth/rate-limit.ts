@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types';
 import { hitWindow } from '../queries/rate-limits';
+import { hashSessionId } from './sessions';
 
 /** TOO_MANY_REQUESTS that knows when to come back: the HTTP layers turn it into `Retry-After`. */
 export class TooManyRequestsError extends TRPCError {
@@ -31,32 +32,46 @@ export interface Budget {
   remaining: number;
 }
 
-const TOKEN_WINDOW_MS = 60_000;
+const BUDGET_WINDOW_MS = 60_000;
+
+function perMinute(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  if (/^\d+$/.test(value)) return Number(value);
+  throw new Error(`Invalid environment variable ${name}: must be a whole number of requests per minute (0 = off)`);
+}
 
 /** Requests per minute per API token: TOKEN_RATE_LIMIT, default 6000; 0 turns the limit off. */
 export function tokenRateLimit(value = process.env.TOKEN_RATE_LIMIT): number {
-  if (value === undefined || value === '') return 6000;
-  if (/^\d+$/.test(value)) return Number(value);
-  throw new Error('Invalid environment variable TOKEN_RATE_LIMIT: must be a whole number of requests per minute (0 = off)');
+  return perMinute('TOKEN_RATE_LIMIT', value, 6000);
 }
 
-/**
- * Spends one request of an API token's budget (a fixed one-minute window in
- * PostgreSQL, shared by every server process). For the REST adapter: when
- * `allowed` is false, answer 429 with `Retry-After: retryAfterSeconds`.
- */
-export async function consumeTokenBudget(
-  db: Kysely<DB>,
-  tokenId: string,
-  now: Date = new Date(),
-  limit: number = tokenRateLimit(),
-): Promise<Budget> {
+/** Requests per minute per signed-in session: SESSION_RATE_LIMIT, by default the token limit; 0 turns the limit off. */
+export function sessionRateLimit(value = process.env.SESSION_RATE_LIMIT): number {
+  return perMinute('SESSION_RATE_LIMIT', value, tokenRateLimit());
+}
+
+/** Spends one request on `key` in a fixed one-minute window in PostgreSQL, shared by every server process. */
+async function consumeBudget(db: Kysely<DB>, key: string, now: Date, limit: number): Promise<Budget> {
   if (limit === 0) return { allowed: true, retryAfterSeconds: 0, limit, remaining: 0 };
-  const window = await hitWindow(db, `token:${tokenId}`, now, TOKEN_WINDOW_MS);
+  const window = await hitWindow(db, key, now, BUDGET_WINDOW_MS);
   return {
     allowed: window.hits <= limit,
     retryAfterSeconds: secondsUntil(window.resetAt, now),
     limit,
     remaining: Math.max(0, limit - window.hits),
   };
+}
+
+/**
+ * Spends one request of an API token's budget. For the budget middleware
+ * (server/trpc/init.ts): when `allowed` is false, the call is refused with
+ * `Retry-After: retryAfterSeconds`.
+ */
+export function consumeTokenBudget(db: Kysely<DB>, tokenId: string, now: Date = new Date(), limit: number = tokenRateLimit()): Promise<Budget> {
+  return consumeBudget(db, `token:${tokenId}`, now, limit);
+}
+
+/** Spends one request of a signed-in session's budget; the key holds the session id's hash, never the id. */
+export function consumeSessionBudget(db: Kysely<DB>, sessionId: string, now: Date = new Date(), limit: number = sessionRateLimit()): Promise<Budget> {
+  return consumeBudget(db, `session:${hashSessionId(sessionId)}`, now, limit);
 }

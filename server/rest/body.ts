@@ -12,12 +12,13 @@ function tooLarge(maxBytes: number): TRPCError {
 /**
  * Reads the body counting the bytes that actually arrive, and stops with
  * PAYLOAD_TOO_LARGE past `maxBytes` whatever Content-Length claims (a claim
- * over the limit is refused before reading anything).
+ * over the limit is refused before reading anything). The REST adapter and
+ * the tRPC route both read their bodies through it.
  */
-export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+export async function readBodyBytes(request: Request, maxBytes: number): Promise<Buffer<ArrayBuffer>> {
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  if (!request.body) return '';
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -31,8 +32,14 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     }
     chunks.push(value);
   }
+  return Buffer.concat(chunks);
+}
+
+/** The body as UTF-8 text, read with readBodyBytes; bytes that are not UTF-8 are BAD_REQUEST. */
+export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+  const bytes = await readBodyBytes(request, maxBytes);
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'body: not valid UTF-8' });
   }

@@ -1,9 +1,8 @@
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import { retryAfterOf } from '../auth/rate-limit';
 import { isDatabaseUnavailable, isQueryTimeout } from '../db/unavailable';
 import { logger } from '../log';
-import { databaseUnavailable } from '../trpc/outage';
+import { databaseUnavailable, retryAfterFor } from '../trpc/outage';
 
 // Every REST error is `{"error":{"code","message"}}` with tRPC's code name and
 // the status tRPC maps it to (CONTRACT §5). Unexpected failures say nothing
@@ -82,8 +81,8 @@ export function errorResponse(request: Request, thrown: unknown, requestId?: str
   const error = toTRPCError(thrown);
   const status = getHTTPStatusCodeFromError(error);
   const headers = new Headers(requestId ? { 'x-request-id': requestId } : {});
-  if (error.code === 'SERVICE_UNAVAILABLE') headers.set('retry-after', '2');
-  if (error.code === 'TOO_MANY_REQUESTS') headers.set('retry-after', String(retryAfterOf(error) ?? 1));
+  const retryAfter = retryAfterFor(error);
+  if (retryAfter !== undefined) headers.set('retry-after', String(retryAfter));
   if (error.code === 'UNAUTHORIZED') headers.set('www-authenticate', 'Bearer realm="appstats"');
   // The rest of an oversized body is never read: the connection is not reused.
   if (error.code === 'PAYLOAD_TOO_LARGE') headers.set('connection', 'close');

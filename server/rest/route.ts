@@ -1,8 +1,6 @@
 import type { z } from 'zod';
 import { trustedProxyHops } from '../auth/client-address';
-import { TooManyRequestsError, consumeTokenBudget } from '../auth/rate-limit';
 import { requestIdFrom } from '../log';
-import type { Context } from '../trpc/context';
 import { contextFromRequest } from '../trpc/request-context';
 import { createCaller } from '../trpc/routers/_app';
 import { DEFAULT_MAX_BODY_BYTES, parseJsonBody, readBodyText } from './body';
@@ -11,7 +9,9 @@ import { errorResponse, jsonError } from './errors';
 // The REST adapter (STYLE: "caller → JSON, TRPCError → status"). A route file
 // declares its method, its path parameters, optionally a body schema, and calls
 // one procedure through the caller; everything else (methods, body limits,
-// rate limits, error shapes, request ids) happens here, the same for every REST path.
+// error shapes, request ids) happens here, the same for every REST path. The
+// per-token budget is procedure middleware (server/trpc/init.ts): one REST
+// request, one procedure call, one unit, as for each call of a tRPC batch.
 
 type Caller = ReturnType<typeof createCaller>;
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -43,14 +43,6 @@ export interface RestRouteOptions<P extends string, S extends z.ZodType> {
 /** Next.js route handlers for every method: the declared one runs `handle`, the others answer 405 with `Allow`. */
 export type RestHandlers<P extends string> = Record<Method | 'HEAD' | 'OPTIONS', Handler<P>>;
 
-/** Per-token budget of REST requests: over it, TOO_MANY_REQUESTS with the seconds to wait. */
-async function spendTokenBudget(ctx: Context): Promise<void> {
-  const tokenId = ctx.auth.principal?.tokenId;
-  if (!tokenId) return;
-  const budget = await consumeTokenBudget(ctx.db, tokenId, ctx.now());
-  if (!budget.allowed) throw new TooManyRequestsError('Too many requests for this token; slow down', budget.retryAfterSeconds);
-}
-
 /** Builds the route handlers of one REST path; export them all from the route file. */
 export function restRoute<P extends string, S extends z.ZodType = z.ZodUndefined>(options: RestRouteOptions<P, S>): RestHandlers<P> {
   const allowed = options.method === 'GET' ? ['GET', 'HEAD', 'OPTIONS'] : [options.method, 'OPTIONS'];
@@ -70,8 +62,7 @@ export function restRoute<P extends string, S extends z.ZodType = z.ZodUndefined
           )
         : (undefined as z.output<S>);
       const headers = new Headers({ 'x-request-id': requestId, 'cache-control': 'no-store' });
-      const ctx = await contextFromRequest(request.headers, headers, { requestId });
-      await spendTokenBudget(ctx);
+      const ctx = await contextFromRequest(request.headers, headers, { requestId, metered: true });
       const data = await options.handle({ caller: createCaller(ctx), params, body, request });
       return Response.json(data, { status: options.status ?? 200, headers });
     } catch (error) {

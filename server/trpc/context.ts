@@ -27,6 +27,12 @@ export interface Context {
   request?: RequestFacts;
   /** True only for the CLI's own caller: administration procedures need it. */
   system?: boolean;
+  /**
+   * True for a call a client sent over HTTP (the tRPC route, the REST adapter):
+   * each such call spends the caller's budget (server/trpc/init.ts). Server-side
+   * page renders and the CLI are not metered.
+   */
+  metered?: boolean;
 }
 
 export interface ContextOptions {
@@ -35,6 +41,8 @@ export interface ContextOptions {
   setCookie?: (value: string) => void;
   now?: () => Date;
   requestId?: string;
+  /** See Context.metered; only the HTTP entry points set it. */
+  metered?: boolean;
 }
 
 /** The request facts that can be read off the headers alone. */
@@ -66,5 +74,6 @@ export async function createContext(options: ContextOptions): Promise<Context> {
     now,
     setCookie: options.setCookie ?? (() => undefined),
     request: requestFacts(options.headers, options.requestId),
+    metered: options.metered === true,
   };
 }

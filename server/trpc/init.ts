@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { resolveReadableApp } from '../access/resolve-app';
 import { CROSS_SITE_MESSAGE, refusesCrossSiteMutation } from '../auth/csrf';
+import { type Budget, TooManyRequestsError, consumeSessionBudget, consumeTokenBudget } from '../auth/rate-limit';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import type { Context } from './context';
 import { databaseUnavailable } from './outage';
@@ -40,14 +41,36 @@ export const systemProcedure = publicProcedure.use(({ ctx, next }) => {
   return next();
 });
 
-/** A signed-in user or a valid API token; anything else is UNAUTHORIZED. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.auth.principal) {
-    const message = ctx.auth.reason === 'missing' ? 'Authentication required' : 'Invalid or expired credentials';
-    throw new TRPCError({ code: 'UNAUTHORIZED', message });
+// The per-call budget (CONTRACT §10, issue 11): every call a client sent over HTTP
+// spends one unit, per API token or per session; each call of a tRPC batch and each
+// REST request alike. Server-side renders and the CLI are not metered.
+async function spendBudget(ctx: Context): Promise<Budget | null> {
+  const principal = ctx.auth.principal;
+  if (!ctx.metered || !principal) return null;
+  if (principal.tokenId) return consumeTokenBudget(ctx.db, principal.tokenId, ctx.now());
+  if (principal.sessionId) return consumeSessionBudget(ctx.db, principal.sessionId, ctx.now());
+  return null;
+}
+
+const callBudget = t.middleware(async ({ ctx, next }) => {
+  const budget = await spendBudget(ctx);
+  if (budget && !budget.allowed) {
+    const per = ctx.auth.principal?.via === 'token' ? 'token' : 'session';
+    throw new TooManyRequestsError(`Too many requests for this ${per}; slow down`, budget.retryAfterSeconds);
   }
-  return next({ ctx: { ...ctx, principal: ctx.auth.principal } });
+  return next();
 });
+
+/** A signed-in user or a valid API token (anything else is UNAUTHORIZED), within its per-call budget (else TOO_MANY_REQUESTS). */
+export const authedProcedure = publicProcedure
+  .use(({ ctx, next }) => {
+    if (!ctx.auth.principal) {
+      const message = ctx.auth.reason === 'missing' ? 'Authentication required' : 'Invalid or expired credentials';
+      throw new TRPCError({ code: 'UNAUTHORIZED', message });
+    }
+    return next({ ctx: { ...ctx, principal: ctx.auth.principal } });
+  })
+  .use(callBudget);
 
 /** An app addressed by UUID or natural id. */
 export const AppRefSchema = z.object({ appId: z.string().min(1).max(200) });

@@ -1,16 +1,23 @@
 import { sharedDatabase } from '../db/client';
 import { type Context, createContext } from './context';
 
+export interface RequestContextOptions {
+  /** The route's request id, so its log lines and the procedures' share one id. */
+  requestId?: string;
+  /** Set by the HTTP entry points (tRPC route, REST adapter): each call spends the caller's budget. Server components leave it unset. */
+  metered?: boolean;
+}
+
 /**
  * The context of an HTTP request to the running server (tRPC route, REST
- * routes, server components). Pass the route's `requestId` so its log lines
- * and the procedures' share one id.
+ * routes, server components).
  */
-export function contextFromRequest(headers: Headers, resHeaders?: Headers, options: { requestId?: string } = {}): Promise<Context> {
+export function contextFromRequest(headers: Headers, resHeaders?: Headers, options: RequestContextOptions = {}): Promise<Context> {
   return createContext({
     db: sharedDatabase().db,
     headers,
     setCookie: (value) => resHeaders?.append('set-cookie', value),
     ...(options.requestId ? { requestId: options.requestId } : {}),
+    metered: options.metered === true,
   });
 }
