@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, runningPort } from '../server/embedded/postgres';
 
@@ -30,6 +31,20 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; st
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
+}
+
+/** The error code PostgreSQL answers a login with, or 'ok'. */
+async function login(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return 'ok';
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<boolean> {
@@ -64,6 +79,13 @@ describe('npm run dev with DATABASE_URL unset', () => {
     expect(existsSync(path.join(pgDir, 'PG_VERSION'))).toBe(true);
     const pidBefore = readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0];
     const portBefore = runningPort(pgDir);
+    // Issue 11: no fixed superuser password any more; the folder's own are in 0600 files.
+    for (const file of ['pg-superuser-password', 'pg-appstats-password']) {
+      expect(statSync(path.join(dataDir, file)).mode & 0o777, file).toBe(0o600);
+    }
+    expect(await login(`postgres://postgres:appstats-local@127.0.0.1:${portBefore}/postgres`)).toBe('28P01');
+    const superuser = readFileSync(path.join(dataDir, 'pg-superuser-password'), 'utf8').trim();
+    expect(await login(`postgres://postgres:${encodeURIComponent(superuser)}@127.0.0.1:${portBefore}/postgres`)).toBe('ok');
 
     const created = await run(['run', '--silent', 'cli', '--', 'user:create', '--username', 'shared-check', '--password', 'pw'], baseEnv);
     expect(created.code, created.stderr).toBe(0);

