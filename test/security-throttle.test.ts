@@ -1,8 +1,16 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { clientAddress, trustedProxyHops } from '../server/auth/client-address';
+import { addressGroup, clientAddress, trustedProxyHops } from '../server/auth/client-address';
 import { consumeTokenBudget, retryAfterOf, tokenRateLimit } from '../server/auth/rate-limit';
-import { ACCOUNT_LIMIT, ADDRESS_LIMIT, SIGN_IN_WINDOW_MS } from '../server/auth/sign-in-throttle';
+import {
+  ACCOUNT_FIRST_DELAY_MS,
+  ACCOUNT_LIMIT,
+  ACCOUNT_MAX_DELAY_MS,
+  ACCOUNT_MEMORY_MS,
+  ADDRESS_LIMIT,
+  KNOWN_ADDRESS_LIMIT,
+  SIGN_IN_WINDOW_MS,
+} from '../server/auth/sign-in-throttle';
 import { hitWindow } from '../server/queries/rate-limits';
 import { useTestDatabase } from './helpers/database';
 import { makeUser, unique } from './helpers/fixtures';
@@ -20,24 +28,44 @@ async function signIn(username: string, password: string, at: Date, headers: Rec
 }
 
 describe('sign-in throttling', () => {
-  it('refuses the 6th failed attempt with TOO_MANY_REQUESTS and the seconds to wait, even with the right password', async () => {
+  it('holds an account back after 5 failures, even with the right password, then lets the right password in', async () => {
     const db = database.current.db;
     const user = await makeUser(db);
     const start = new Date('2030-01-01T10:00:00Z');
     for (let i = 0; i < ACCOUNT_LIMIT; i++) {
       await expectCode(signIn(user.username, 'wrong', new Date(start.getTime() + i * 1000)), 'UNAUTHORIZED');
     }
-    const oneMinuteLater = new Date(start.getTime() + 60_000);
-    const sixth = await expectCode(signIn(user.username, 'wrong', oneMinuteLater), 'TOO_MANY_REQUESTS');
-    expect(retryAfterOf(sixth)).toBe((SIGN_IN_WINDOW_MS - 60_000) / 1000);
-    expect(sixth.message).toMatch(/try again in 14 min/);
+    const lastFailure = start.getTime() + (ACCOUNT_LIMIT - 1) * 1000;
+    const soon = new Date(lastFailure + 6000);
+    const sixth = await expectCode(signIn(user.username, 'wrong', soon), 'TOO_MANY_REQUESTS');
+    expect(retryAfterOf(sixth)).toBe(ACCOUNT_FIRST_DELAY_MS / 1000 - 6);
+    expect(sixth.message).toMatch(/try again in 24 s/);
 
-    const right = await expectCode(signIn(user.username, user.password, oneMinuteLater), 'TOO_MANY_REQUESTS');
+    const right = await expectCode(signIn(user.username, user.password, soon), 'TOO_MANY_REQUESTS');
     expect(retryAfterOf(right)).toBeGreaterThan(0);
     expect(await db.selectFrom('sessions').where('user_id', '=', user.id).select('id_hash').execute()).toEqual([]);
 
-    const windowOver = new Date(start.getTime() + SIGN_IN_WINDOW_MS + 1000);
-    await expect(signIn(user.username, user.password, windowOver)).resolves.toMatchObject({ username: user.username });
+    const waited = new Date(lastFailure + ACCOUNT_FIRST_DELAY_MS);
+    await expect(signIn(user.username, user.password, waited)).resolves.toMatchObject({ username: user.username });
+  });
+
+  it('doubles the wait with each further failure, up to 15 min, and forgets the failures after a quiet day', async () => {
+    const ghost = unique('backoff');
+    let at = new Date('2030-01-09T10:00:00Z').getTime();
+    for (let i = 0; i < ACCOUNT_LIMIT; i++) await expectCode(signIn(ghost, 'wrong', new Date(at)), 'UNAUTHORIZED');
+    const waits: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const refused = await expectCode(signIn(ghost, 'wrong', new Date(at + 1000)), 'TOO_MANY_REQUESTS');
+      const wait = (retryAfterOf(refused) ?? 0) + 1;
+      waits.push(wait);
+      await expectCode(signIn(ghost, 'wrong', new Date(at + wait * 1000 - 1000)), 'TOO_MANY_REQUESTS');
+      at += wait * 1000;
+      await expectCode(signIn(ghost, 'wrong', new Date(at)), 'UNAUTHORIZED');
+    }
+    expect(waits).toEqual([30, 60, 120, 240, 480, 900, 900]);
+    expect(ACCOUNT_MAX_DELAY_MS).toBe(900_000);
+    for (let i = 0; i < ACCOUNT_LIMIT; i++) await expectCode(signIn(ghost, 'wrong', new Date(at + ACCOUNT_MEMORY_MS)), 'UNAUTHORIZED');
+    await expectCode(signIn(ghost, 'wrong', new Date(at + ACCOUNT_MEMORY_MS)), 'TOO_MANY_REQUESTS');
   });
 
   it('forgets an account’s failures after a good sign-in', async () => {
@@ -107,10 +135,29 @@ describe('sign-in throttling', () => {
     await expectCode(signIn(user.username, user.password, at, from('10.9.9.9', '192.0.2.1')), 'TOO_MANY_REQUESTS');
     await expect(signIn(user.username, user.password, at, from('192.0.2.1', '192.0.2.2'))).resolves.toMatchObject({ username: user.username });
 
-    // Per username, each address has its own five attempts.
-    for (let i = 0; i < ACCOUNT_LIMIT; i++) await expectCode(signIn(user.username, 'wrong', at, from('x', '192.0.2.3')), 'UNAUTHORIZED');
-    await expectCode(signIn(user.username, 'wrong', at, from('x', '192.0.2.3')), 'TOO_MANY_REQUESTS');
-    await expectCode(signIn(user.username, 'wrong', at, from('x', '192.0.2.4')), 'UNAUTHORIZED');
+    // Per username, the failures of every address count together...
+    for (let i = 0; i < ACCOUNT_LIMIT; i++) await expectCode(signIn(user.username, 'wrong', at, from('x', `192.0.2.${3 + i}`)), 'UNAUTHORIZED');
+    await expectCode(signIn(user.username, 'wrong', at, from('x', '192.0.2.9')), 'TOO_MANY_REQUESTS');
+    await expectCode(signIn(user.username, user.password, at, from('x', '192.0.2.10')), 'TOO_MANY_REQUESTS');
+    // ...but the address the user signed in from before still gets a few tries of its own, and the right password.
+    for (let i = 0; i < KNOWN_ADDRESS_LIMIT; i++) await expectCode(signIn(user.username, 'wrong', at, from('x', '192.0.2.2')), 'UNAUTHORIZED');
+    await expectCode(signIn(user.username, user.password, at, from('x', '192.0.2.2')), 'TOO_MANY_REQUESTS');
+    const nextWindow = new Date(at.getTime() + SIGN_IN_WINDOW_MS);
+    await expect(signIn(user.username, user.password, nextWindow, from('x', '192.0.2.2'))).resolves.toMatchObject({ username: user.username });
+  });
+
+  it('behind a trusted proxy, lets the real user in from a known address while an attacker holds the account back', async () => {
+    vi.stubEnv('TRUST_PROXY', '1');
+    const db = database.current.db;
+    const user = await makeUser(db);
+    const at = new Date('2030-01-10T10:00:00Z');
+    await signIn(user.username, user.password, at, { 'x-forwarded-for': '2001:db8:feed:1::10' });
+    for (let i = 0; i <= ACCOUNT_LIMIT; i++) await trpcErrorOf(signIn(user.username, 'wrong', at, { 'x-forwarded-for': `203.0.113.${i}` }));
+    await expectCode(signIn(user.username, user.password, at, { 'x-forwarded-for': '203.0.113.99' }), 'TOO_MANY_REQUESTS');
+    // Another address of the same /64 (privacy addresses change) is the same network.
+    await expect(signIn(user.username, user.password, at, { 'x-forwarded-for': '2001:db8:feed:1:abcd::2' })).resolves.toMatchObject({ username: user.username });
+    // The good sign-in forgot the account's failures.
+    await expectCode(signIn(user.username, 'wrong', at, { 'x-forwarded-for': '203.0.113.100' }), 'UNAUTHORIZED');
   });
 
   it('keeps the counters in PostgreSQL under hashed keys, never the username', async () => {
@@ -137,6 +184,19 @@ describe('client address', () => {
     expect(clientAddress(new Headers({ 'x-forwarded-for': '203.0.113.9:5000' }), 1)).toBe('203.0.113.9');
     expect(clientAddress(new Headers({ 'x-forwarded-for': 'unknown' }), 1)).toBeNull();
     expect(clientAddress(new Headers(), 1)).toBeNull();
+  });
+
+  it('groups addresses for counting: IPv4 as is, IPv6 by /64, IPv4-mapped IPv6 as IPv4', () => {
+    expect(addressGroup('203.0.113.9')).toBe('203.0.113.9');
+    expect(addressGroup('2001:db8:a:b::1')).toBe('2001:db8:a:b::/64');
+    expect(addressGroup('2001:0DB8:000a:b:ffff:ffff:ffff:ffff')).toBe('2001:db8:a:b::/64');
+    expect(addressGroup('2001:db8::')).toBe('2001:db8:0:0::/64');
+    expect(addressGroup('::1')).toBe('0:0:0:0::/64');
+    expect(addressGroup('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(addressGroup('::ffff:198.51.100.7')).toBe('198.51.100.7');
+    expect(addressGroup('0:0:0:0:0:ffff:c633:6407')).toBe('198.51.100.7');
+    expect(addressGroup('2001:db8:a:b:c:d:1.2.3.4')).toBe('2001:db8:a:b::/64');
+    expect(addressGroup('unknown')).toBeNull();
   });
 
   it('reads TRUST_PROXY strictly', () => {

@@ -40,6 +40,82 @@ export async function hitWindow(db: Kysely<DB>, key: string, now: Date, windowMs
   return { hits: row.hits, resetAt: row.reset_at };
 }
 
+export interface BackoffPolicy {
+  /** Hits admitted back to back before any wait. */
+  free: number;
+  /** The wait after the last free hit; it doubles with each hit admitted after it. */
+  baseMs: number;
+  /** The longest wait. */
+  maxMs: number;
+  /** The key is forgotten this long after its last admitted hit. */
+  memoryMs: number;
+}
+
+export interface BackoffCount {
+  admitted: boolean;
+  /** Hits admitted so far, this one included when admitted. */
+  hits: number;
+  /** When the next hit will be admitted (`now` while free hits remain). */
+  nextAt: Date;
+}
+
+// A backoff row keeps `reset_at` = last admitted hit + memoryMs, so the last
+// hit is reset_at - memoryMs; past the free hits, the next one is due a
+// doubling wait after it. Null while free hits remain. Read on the row as it
+// stands: the old row in the upsert's WHERE, the new one in RETURNING.
+function nextHitAt(policy: BackoffPolicy) {
+  const ms = sql`interval '1 millisecond'`;
+  const wait = sql`least(${policy.baseMs}::float8 * power(2, least(rate_limits.hits - ${policy.free}, 40)), ${policy.maxMs}::float8)`;
+  return sql<Date | null>`case when rate_limits.hits >= ${policy.free} then rate_limits.reset_at + (${wait} - ${policy.memoryMs}::float8) * ${ms} end`;
+}
+
+/**
+ * Admits one hit on `key` if its backoff allows it now: the first
+ * `policy.free` hits at once, then one per doubling wait (capped at
+ * `policy.maxMs`) after the previous one. A refused hit changes nothing, so
+ * hammering does not push the next slot further away. One statement (the
+ * upsert's WHERE runs on the locked row), so parallel hits cannot slip in
+ * together; a key unused for `policy.memoryMs` starts again.
+ */
+export async function hitBackoff(db: Kysely<DB>, key: string, now: Date, policy: BackoffPolicy): Promise<BackoffCount> {
+  const forgetAt = new Date(now.getTime() + policy.memoryMs);
+  const row = await limits(db)
+    .insertInto('rate_limits')
+    .values({ key, hits: 1, reset_at: forgetAt })
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet({
+          hits: sql<number>`case when rate_limits.reset_at <= ${now} then 1 else rate_limits.hits + 1 end`,
+          reset_at: sql<Date>`excluded.reset_at`,
+        })
+        .where(sql<boolean>`rate_limits.reset_at <= ${now} or rate_limits.hits < ${policy.free} or ${nextHitAt(policy)} <= ${now}`),
+    )
+    .returning(['hits', nextHitAt(policy).as('next_at'), sql<boolean>`xmax = 0`.as('inserted')])
+    .executeTakeFirst();
+  if (row) {
+    if (row.inserted) await purgeExpiredWindows(db, now, 20);
+    return { admitted: true, hits: row.hits, nextAt: row.next_at ?? now };
+  }
+  const held = await limits(db).selectFrom('rate_limits').select(['hits', nextHitAt(policy).as('next_at')]).where('key', '=', key).executeTakeFirst();
+  return { admitted: false, hits: held?.hits ?? 0, nextAt: held?.next_at ?? now };
+}
+
+/** Keeps `key` alive until `now + forMs` (or later, if it already lives longer), e.g. an address known to an account. */
+export async function rememberKey(db: Kysely<DB>, key: string, now: Date, forMs: number): Promise<void> {
+  await limits(db)
+    .insertInto('rate_limits')
+    .values({ key, hits: 1, reset_at: new Date(now.getTime() + forMs) })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ reset_at: sql<Date>`greatest(rate_limits.reset_at, excluded.reset_at)` }))
+    .execute();
+}
+
+/** True while `key` is remembered (see rememberKey). */
+export async function remembersKey(db: Kysely<DB>, key: string, now: Date): Promise<boolean> {
+  const row = await limits(db).selectFrom('rate_limits').select('key').where('key', '=', key).where('reset_at', '>', now).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Takes back one hit on `key` (an attempt that turned out fine), never below zero. */
 export async function unhitWindow(db: Kysely<DB>, key: string, now: Date): Promise<void> {
   await limits(db)

@@ -12,9 +12,11 @@ const BAD_CREDENTIALS = 'Wrong username or password';
 export const authRouter = router({
   /**
    * Checks a password and opens a new session (fresh id every time), set as an
-   * HttpOnly cookie. Attempts are throttled per username and address before
-   * the password is looked at (TOO_MANY_REQUESTS with retry seconds); an
-   * unknown username costs the same hashing time as a known one.
+   * HttpOnly cookie. Attempts are throttled per account (growing delays,
+   * whatever the address) and per address before the password is looked at,
+   * and password hashing is bounded in concurrency (TOO_MANY_REQUESTS with
+   * retry seconds; see admitSignIn); an unknown username costs the same
+   * hashing time as a known one.
    */
   signIn: publicProcedure.input(SignInInput).output(MeOutput).mutation(async ({ ctx, input }) => {
     const now = ctx.now();
