@@ -44,7 +44,10 @@ function counts(file: string, kind: 'vitest' | 'playwright'): { passed: number; 
   if (!existsSync(file)) return { passed: 0, failed: 1 };
   const report = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   if (kind === 'vitest') {
-    return { passed: Number(report.numPassedTests ?? 0), failed: Number(report.numFailedTests ?? 0) };
+    // A file that fails before any of its tests runs counts as a failure too, not as zero tests.
+    const files = (report.testResults ?? []) as Array<{ status?: string; assertionResults?: Array<{ status?: string }> }>;
+    const brokenFiles = files.filter((file) => file.status === 'failed' && !file.assertionResults?.some((test) => test.status === 'failed')).length;
+    return { passed: Number(report.numPassedTests ?? 0), failed: Number(report.numFailedTests ?? 0) + brokenFiles };
   }
   const stats = report.stats as { expected?: number; unexpected?: number; flaky?: number } | undefined;
   return { passed: (stats?.expected ?? 0) + (stats?.flaky ?? 0), failed: stats?.unexpected ?? 0 };
