@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { env } from './env';
 
 const SECRET_KEYS = ['authorization', 'cookie', 'set-cookie', 'password', 'token', 'passwordHash', 'password_hash', 'token_hash', 'secret'];
 
 // Each secret key at the top level and up to three levels down (req.headers.cookie,
 // err.config.password, input.json.token, ...). Bracket notation copes with dashes.
 const REDACT_PATHS = ['', '*.', '*.*.', '*.*.*.'].flatMap((prefix) => SECRET_KEYS.map((name) => `${prefix}["${name}"]`));
-
-function level(): string {
-  return process.env.LOG_LEVEL || (process.env.NODE_ENV === 'test' ? 'silent' : 'info');
-}
 
 /**
  * A JSON logger with credentials redacted (Authorization, Cookie, Set-Cookie,
@@ -18,7 +15,7 @@ function level(): string {
 export function createLogger(destination?: DestinationStream, options: { level?: string } = {}): Logger {
   return pino(
     {
-      level: options.level ?? level(),
+      level: options.level ?? env().LOG_LEVEL,
       base: { service: 'appstats' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: { err: pino.stdSerializers.errWithCause },

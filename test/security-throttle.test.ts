@@ -200,9 +200,13 @@ describe('client address', () => {
   });
 
   it('reads TRUST_PROXY strictly', () => {
-    expect([undefined, '', 'false', '0', 'true', '2'].map((v) => trustedProxyHops(v))).toEqual([0, 0, 0, 0, 1, 2]);
-    expect(() => trustedProxyHops('yes')).toThrow(/TRUST_PROXY/);
-    expect(() => trustedProxyHops('99')).toThrow(/TRUST_PROXY/);
+    const hops = (value: string | undefined) => {
+      vi.stubEnv('TRUST_PROXY', value);
+      return trustedProxyHops();
+    };
+    expect([undefined, '', 'false', '0', 'true', '2'].map(hops)).toEqual([0, 0, 0, 0, 1, 2]);
+    expect(() => hops('yes')).toThrow(/TRUST_PROXY/);
+    expect(() => hops('99')).toThrow(/TRUST_PROXY/);
   });
 });
 
@@ -229,9 +233,13 @@ describe('per-token budget', () => {
   });
 
   it('reads TOKEN_RATE_LIMIT, where 0 turns the limit off', async () => {
-    expect(tokenRateLimit(undefined)).toBe(6000);
-    expect(tokenRateLimit('120')).toBe(120);
-    expect(() => tokenRateLimit('lots')).toThrow(/TOKEN_RATE_LIMIT/);
+    const limit = (value: string | undefined) => {
+      vi.stubEnv('TOKEN_RATE_LIMIT', value);
+      return tokenRateLimit();
+    };
+    expect(limit(undefined)).toBe(6000);
+    expect(limit('120')).toBe(120);
+    expect(() => limit('lots')).toThrow(/TOKEN_RATE_LIMIT/);
     const at = new Date('2030-02-02T10:00:00Z');
     for (let i = 0; i < 5; i++) expect((await consumeTokenBudget(database.current.db, 'off', at, 0)).allowed).toBe(true);
   });

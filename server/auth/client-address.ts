@@ -1,14 +1,12 @@
 import { isIP } from 'node:net';
+import { env } from '../env';
 
 /**
  * How many reverse proxies in front of the server append to X-Forwarded-For:
- * TRUST_PROXY unset or `false` → 0, `true` → 1, or a number of hops (0–10).
+ * TRUST_PROXY unset or `false` → 0, `true` → 1, or a number of hops (0–10), parsed in server/env.ts.
  */
-export function trustedProxyHops(value = process.env.TRUST_PROXY): number {
-  if (value === undefined || value === '' || value === 'false') return 0;
-  if (value === 'true') return 1;
-  if (/^\d+$/.test(value) && Number(value) <= 10) return Number(value);
-  throw new Error('Invalid environment variable TRUST_PROXY: must be true, false or a number of proxy hops (0-10)');
+export function trustedProxyHops(): number {
+  return env().TRUST_PROXY;
 }
 
 /**

@@ -1,12 +1,14 @@
+import { env } from '../env';
+
 /** Session cookie name: `__Host-` (Secure, host-only, path /) in production, plain in development over http. */
 export function sessionCookieName(): string {
-  return process.env.NODE_ENV === 'production' ? '__Host-appstats_session' : 'appstats_session';
+  return env().NODE_ENV === 'production' ? '__Host-appstats_session' : 'appstats_session';
 }
 
 /** Set-Cookie value for a session id; `maxAgeSeconds` 0 clears it. */
 export function sessionCookie(value: string, maxAgeSeconds: number): string {
   const parts = [`${sessionCookieName()}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAgeSeconds}`];
-  if (process.env.NODE_ENV === 'production') parts.push('Secure');
+  if (env().NODE_ENV === 'production') parts.push('Secure');
   return parts.join('; ');
 }
 

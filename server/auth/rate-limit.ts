@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types';
+import { env } from '../env';
 import { hitWindow } from '../queries/rate-limits';
 import { hashSessionId } from './sessions';
 
@@ -34,20 +35,14 @@ export interface Budget {
 
 const BUDGET_WINDOW_MS = 60_000;
 
-function perMinute(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  if (/^\d+$/.test(value)) return Number(value);
-  throw new Error(`Invalid environment variable ${name}: must be a whole number of requests per minute (0 = off)`);
-}
-
 /** Requests per minute per API token: TOKEN_RATE_LIMIT, default 6000; 0 turns the limit off. */
-export function tokenRateLimit(value = process.env.TOKEN_RATE_LIMIT): number {
-  return perMinute('TOKEN_RATE_LIMIT', value, 6000);
+export function tokenRateLimit(): number {
+  return env().TOKEN_RATE_LIMIT;
 }
 
 /** Requests per minute per signed-in session: SESSION_RATE_LIMIT, by default the token limit; 0 turns the limit off. */
-export function sessionRateLimit(value = process.env.SESSION_RATE_LIMIT): number {
-  return perMinute('SESSION_RATE_LIMIT', value, tokenRateLimit());
+export function sessionRateLimit(): number {
+  return env().SESSION_RATE_LIMIT;
 }
 
 /** Spends one request on `key` in a fixed one-minute window in PostgreSQL, shared by every server process. */

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { dataDir } from '../data-dir';
+import { env } from '../env';
 
 let cached: string | undefined;
 
@@ -11,12 +12,9 @@ let cached: string | undefined;
  */
 export function authSecret(): string {
   if (cached) return cached;
-  const configured = process.env.AUTH_SECRET;
-  if (configured) {
-    if (configured.length < 32) throw new Error('Invalid environment variable AUTH_SECRET: must be at least 32 characters');
-    return (cached = configured);
-  }
-  if (process.env.NODE_ENV === 'production' && process.env.APPSTATS_EMBEDDED !== '1') {
+  const { AUTH_SECRET: configured, NODE_ENV, APPSTATS_EMBEDDED } = env();
+  if (configured) return (cached = configured);
+  if (NODE_ENV === 'production' && !APPSTATS_EMBEDDED) {
     throw new Error('Invalid environment variable AUTH_SECRET: required when NODE_ENV=production with a real database');
   }
   const file = path.join(dataDir(), 'auth-secret');

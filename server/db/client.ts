@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { env } from '../env';
 import { logger } from '../log';
 import type { DB } from './types';
 
@@ -54,7 +55,7 @@ let shared: Database | undefined;
 /** The process-wide database for the running server, from `DATABASE_URL`. */
 export function sharedDatabase(): Database {
   if (shared) return shared;
-  const url = process.env.DATABASE_URL;
+  const url = env().DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: start the server through `npm run dev` or `npm start`');
   // A request never waits on a statement or a lock for longer than this; past it the answer is 503 (rest/errors.ts).
   shared = createDatabase(url, { timeouts: { statementMs: 10_000, lockMs: 3_000 }, log: (message, error) => logger.warn({ err: error }, message) });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { dataDir } from '../data-dir';
+import { env } from '../env';
 import { startEmbedded } from './postgres';
 import { readOrCreateSecret } from './secrets';
 import { ensureServiceDatabase } from './service-role';
@@ -22,7 +23,7 @@ export interface DatabaseHandle {
  * `.data/pg-appstats-password` (0600). The caller releases it on exit.
  */
 export async function acquireDatabase(log?: (line: string) => void): Promise<DatabaseHandle> {
-  const configured = process.env.DATABASE_URL;
+  const configured = env().DATABASE_URL;
   if (configured) return { url: configured, embedded: false, release: async () => undefined };
   const server = await startEmbedded({ dataDir: path.join(dataDir(), 'pg'), log });
   try {
