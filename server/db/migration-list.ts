@@ -6,6 +6,7 @@ import * as idempotency from './migrations/20260104000000_idempotency';
 import * as workspaceRoles from './migrations/20260105000000_workspace_roles';
 import * as workspaceLogin from './migrations/20260106000000_workspace_login';
 import * as functionRights from './migrations/20260107000000_function_rights';
+import * as rollupFunctionsSql from './migrations/20260108000000_rollup_functions_sql';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '20260105000000_workspace_roles': workspaceRoles,
   '20260106000000_workspace_login': workspaceLogin,
   '20260107000000_function_rights': functionRights,
+  '20260108000000_rollup_functions_sql': rollupFunctionsSql,
 };
