@@ -123,7 +123,7 @@ export function renderResults(input: { rows: BenchRow[]; machine: Machine; confi
     '## What is measured',
     '',
     '- /stats: the three figure functions behind GET /stats and /stats/api (views, API summary, 30 daily rows), called at once as the procedures do, ' +
-      'from the rollups (server/queries/stats-rollup.ts) and from the raw rows (stats-raw.ts), for one app among all the loaded ones. ' +
+      'from the rollups (server/queries/stats/read.ts) and from the raw rows (test/oracle/stats-raw.ts), for one app among all the loaded ones. ' +
       'Events are spread over the last 90 days and written through 16 connections, so every day carries up to 16 counter slots, the worst case of the read. ' +
       'Rollup samples of all scales are taken in turn, so a busy moment of the machine hits every scale alike.',
     '- COPY: the same rows into view_events / route_invocations (rollup triggers on) and into twin tables with the same columns and indexes but no triggers, both empty; best of two rounds.',

@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
 import type { Database } from '../server/db/client';
-import { previewTable } from '../server/queries/table-preview';
-import { listWorkspaceTables } from '../server/queries/workspace';
-import { createWorkspaceSchema } from '../server/queries/workspaces';
-import { grantWorkspaceReader } from '../server/queries/workspaces';
+import { previewTable } from '../server/queries/preview/read';
+import { listWorkspaceTables } from '../server/queries/workspace/catalog';
+import { createWorkspaceSchema, grantWorkspaceReader } from '../server/queries/workspace/provision';
 import { type BenchConfig, power } from './config';
 import { percentile, sample } from './measure';
 import { type BenchRow, costRow, ms } from './report';

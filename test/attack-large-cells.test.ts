@@ -1,14 +1,14 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_PREVIEW_BYTES } from '../server/queries/preview-fit';
-import { MAX_CELL_BYTES, cutCellMarker } from '../server/queries/preview-page';
+import { MAX_PREVIEW_BYTES } from '../server/queries/preview/fit';
+import { MAX_CELL_BYTES, cutCellMarker } from '../server/queries/preview/page-sql';
 import { callerFor } from './helpers/fixtures';
 import { useRestFixture } from './helpers/rest-fixture';
 import { rawHttp } from './helpers/raw-http';
 
-// Cells of 10 MB: cut in SQL (server/queries/preview-page.ts) to MAX_CELL_BYTES
+// Cells of 10 MB: cut in SQL (server/queries/preview/page-sql.ts) to MAX_CELL_BYTES
 // of their printed text plus a marker, or further where the page would pass
-// 1 MiB (preview-fit.ts), so they never cross the wire whole.
+// 1 MiB (preview/fit.ts), so they never cross the wire whole.
 
 const f = useRestFixture('test/attack-large-cells.test.ts');
 const base = f.base;

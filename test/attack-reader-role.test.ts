@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createDatabase } from '../server/db/client';
 import { up as grantReadersToExistingWorkspaces } from '../server/db/migrations/20260106000000_workspace_login';
 import type { DB } from '../server/db/types';
-import { grantWorkspaceReader } from '../server/queries/workspaces';
+import { grantWorkspaceReader } from '../server/queries/workspace/provision';
 import { createTestDatabase, useTestDatabase } from './helpers/database';
 import { type TestApp, callerFor, makeApp, makeUser } from './helpers/fixtures';
 import { expectCode } from './helpers/security';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_PREVIEW_BYTES } from '../server/queries/preview-fit';
+import { MAX_PREVIEW_BYTES } from '../server/queries/preview/fit';
 import { createTestDatabase, type TestDatabase } from './helpers/database';
 import { type TestApp, type TestUser, callerFor, makeApp, makeUser } from './helpers/fixtures';
 import { expectCode } from './helpers/security';

@@ -10,7 +10,7 @@ import { migrations } from '../server/db/migration-list';
 import { migrateOrThrow } from '../server/db/migrate';
 import { type DatabaseHandle, acquireDatabase } from '../server/embedded/launcher';
 import { type EmbeddedServer, freePort, startEmbedded } from '../server/embedded/postgres';
-import { createWorkspaceSchema, grantWorkspaceReader, workspaceSchemaFor } from '../server/queries/workspaces';
+import { createWorkspaceSchema, grantWorkspaceReader, workspaceSchemaFor } from '../server/queries/workspace/provision';
 
 // Issue 11: the embedded server had one superuser password for every checkout
 // ('appstats-local', on loopback) and the service ran as that superuser. Now each

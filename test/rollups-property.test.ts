@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRollups } from '../server/queries/rollups';
-import * as raw from '../server/queries/stats-raw';
-import * as rollup from '../server/queries/stats-rollup';
+import { checkRollups } from '../server/queries/stats/maintain';
+import * as raw from './oracle/stats-raw';
+import * as rollup from '../server/queries/stats/read';
 import { useTestDatabase } from './helpers/database';
 import { NOW, applyOp, eventOp } from './helpers/event-ops';
 import { callerFor, makeApp, makeUser, type TestUser } from './helpers/fixtures';
 
 // Whatever sequence of writes happens, every figure of /stats and /stats/api
 // read from the rollups equals the same figure computed by plain SQL over the
-// raw rows (stats-raw.ts), and so does every rollup row (checkRollups).
+// raw rows (oracle/stats-raw.ts), and so does every rollup row (checkRollups).
 
 const database = useTestDatabase();
 // Writes go through three connections in turn, so rollup rows land in several counter slots.

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkRollups, rebuildRollups } from '../server/queries/rollups';
-import * as raw from '../server/queries/stats-raw';
-import { getApiSummary, getViewStats } from '../server/queries/stats-rollup';
+import { checkRollups, rebuildRollups } from '../server/queries/stats/maintain';
+import * as raw from './oracle/stats-raw';
+import { getApiSummary, getViewStats } from '../server/queries/stats/read';
 import { cli } from './helpers/cli';
 import { useTestDatabase } from './helpers/database';
 import { makeApp, makeUser } from './helpers/fixtures';

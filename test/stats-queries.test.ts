@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import * as exported from '../server/queries/stats';
-import * as raw from '../server/queries/stats-raw';
-import { getStorageStats, listWorkspaceTables } from '../server/queries/workspace';
+import * as exported from '../server/queries/stats/read';
+import * as raw from './oracle/stats-raw';
+import { getStorageStats, listWorkspaceTables } from '../server/queries/workspace/catalog';
 import { useTestDatabase } from './helpers/database';
 import { makeApp, makeUser } from './helpers/fixtures';
 
@@ -41,7 +41,7 @@ async function insertInvocations(appId: string, rows: Invocation[]) {
     .execute();
 }
 
-// The same cases for the raw-SQL reference and for whatever server/queries/stats.ts exports (the rollups).
+// The same cases for the raw-SQL reference and for what server/queries/stats/read.ts exports (the rollups).
 describe.each([
   ['stats-raw', raw],
   ['stats (exported)', exported],
@@ -279,6 +279,9 @@ describe('listWorkspaceTables', () => {
     expect(byName.get('events_eu')?.rowCount).toBe(3);
     expect(byName.get('Zeta')?.rowCount).toBe(0);
     expect(byName.get('big')?.rowCount).toBe(12000); // the planner's estimate, exact after ANALYZE of a table this small
+    // The answer says which counts are estimates: only those carry the flag.
+    expect(byName.get('big')?.rowCountEstimated).toBe(true);
+    expect(byName.get('users')).not.toHaveProperty('rowCountEstimated');
     for (const table of tables) {
       const size = await sql<{ n: number }>`select pg_total_relation_size(format('%I.%I', ${schema}::text, ${table.name}::text)::regclass)::float8 as n`.execute(db);
       expect(table.sizeBytes).toBe(size.rows[0]?.n);

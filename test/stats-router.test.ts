@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_CELL_BYTES, cutCellMarker } from '../server/queries/preview-page';
+import { MAX_CELL_BYTES, cutCellMarker } from '../server/queries/preview/page-sql';
 import { useTestDatabase } from './helpers/database';
 import { type TestApp, type TestUser, callerFor, makeApp, makeUser, outcomeCode } from './helpers/fixtures';
 

@@ -4,8 +4,7 @@ import Link from 'next/link';
 import { Fragment, useState } from 'react';
 import { Skeleton } from '@/components/ui/skeleton';
 import { formatBytes, formatNumber, formatRowCount } from '@/lib/format';
-import { isEstimatedRowCount } from '@/lib/row-estimate';
-import type { RouterOutputs } from '@/lib/trpc';
+import type { RouterOutputs } from '@/trpc/react';
 import { ColumnList } from './column-list';
 
 type Table = RouterOutputs['stats']['tables'][number];
@@ -45,7 +44,7 @@ export function TableListView({ appId, tables }: { appId: string; tables: Table[
         <tbody>
           {tables.map((table) => {
             const expanded = open.has(table.name);
-            const estimated = isEstimatedRowCount(table.rowCount);
+            const estimated = table.rowCountEstimated === true;
             const panelId = `columns-${table.name.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
             return (
               <Fragment key={table.name}>

@@ -5,6 +5,12 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** int8 read as string by pg; written as number, bigint or string. */
 type Int8 = ColumnType<string, number | bigint | string, number | bigint | string>;
+/** An int8 with a database default. */
+type DefaultInt8 = ColumnType<string, number | bigint | string | undefined, number | bigint | string>;
+/** A date: pg reads it as a Date at local midnight; written as a Date or 'YYYY-MM-DD'. */
+type Day = ColumnType<Date, Date | string, Date | string>;
+/** jsonb: read parsed; written as JSON text. */
+type Jsonb = ColumnType<unknown, string, string>;
 
 export type Role = 'viewer' | 'member' | 'admin';
 export type Visibility = 'private' | 'public';
@@ -73,6 +79,89 @@ export interface RouteInvocationsTable {
   error: string | null;
 }
 
+/** Fixed windows and backoffs of sign-in throttling and token budgets (migration 20260103000000_rate_limits). */
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  reset_at: Timestamp;
+}
+
+/** Idempotency keys of the ingestion paths (migration 20260104000000_idempotency). */
+export interface IdempotencyKeysTable {
+  app_id: string;
+  key: string;
+  request_hash: string;
+  status: number;
+  response: Jsonb;
+  created_at: Timestamp;
+}
+
+// The stats rollups (migration 20260102000000_rollups), written only by the
+// database's own triggers and functions: per (app, slot) totals and current
+// bucket, and per 15-minute bucket, UTC day or viewer figures.
+
+export interface StatsViewSlotsTable {
+  app_id: string;
+  slot: number;
+  views: Int8;
+  viewers: Int8;
+  last_viewed_at: Timestamp | null;
+  cur_bucket: Timestamp | null;
+  cur_views: DefaultInt8;
+}
+
+export interface StatsViewBucketsTable {
+  app_id: string;
+  bucket: Timestamp;
+  slot: number;
+  views: Int8;
+}
+
+export interface StatsViewDaysTable {
+  app_id: string;
+  day: Day;
+  slot: number;
+  views: Int8;
+}
+
+export interface StatsViewersTable {
+  app_id: string;
+  viewer_id: string;
+  views: Int8;
+}
+
+export interface StatsInvocationSlotsTable {
+  app_id: string;
+  slot: number;
+  invocations: Int8;
+  cur_bucket: Timestamp | null;
+  cur_invocations: DefaultInt8;
+  cur_compute_ms: DefaultInt8;
+  cur_failed: DefaultInt8;
+  cur_peak_memory: Int8 | null;
+}
+
+export interface StatsInvocationBucketsTable {
+  app_id: string;
+  bucket: Timestamp;
+  slot: number;
+  invocations: Int8;
+  compute_ms: Int8;
+  failed: Int8;
+  peak_memory: Int8 | null;
+}
+
+export interface StatsInvocationDaysTable {
+  app_id: string;
+  day: Day;
+  slot: number;
+  invocations: Int8;
+  compute_ms: Int8;
+  failed: Int8;
+  peak_memory: Int8 | null;
+}
+
+/** Every table of schema public (test/db-types.test.ts holds this against the migrated catalog). */
 export interface DB {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -81,4 +170,13 @@ export interface DB {
   memberships: MembershipsTable;
   view_events: ViewEventsTable;
   route_invocations: RouteInvocationsTable;
+  rate_limits: RateLimitsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  stats_view_slots: StatsViewSlotsTable;
+  stats_view_buckets: StatsViewBucketsTable;
+  stats_view_days: StatsViewDaysTable;
+  stats_viewers: StatsViewersTable;
+  stats_invocation_slots: StatsInvocationSlotsTable;
+  stats_invocation_buckets: StatsInvocationBucketsTable;
+  stats_invocation_days: StatsInvocationDaysTable;
 }

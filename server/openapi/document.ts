@@ -56,7 +56,7 @@ const PATHS: Record<string, Operation> = {
   '/api/apps/{id}/stats/tables': {
     method: 'get',
     summary: "The workspace's tables",
-    description: 'Sorted by name, `_migrations` left out; `[]` without a workspace. Needs write.',
+    description: 'Sorted by name, `_migrations` left out; `[]` without a workspace. `rowCountEstimated: true` marks a row count that is an estimate. Needs write.',
     success: { status: 200, schema: 'WorkspaceTables', description: 'The tables with their columns' },
     errors: [...ALWAYS, 403],
   },

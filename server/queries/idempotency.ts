@@ -1,20 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/types';
 
-/** The `idempotency_keys` table (migration 20260104000000_idempotency), known only to this file. */
-interface IdempotencyKeysTable {
-  app_id: string;
-  key: string;
-  request_hash: string;
-  status: number;
-  response: unknown;
-  created_at: Date;
-}
-
-function keys(db: Kysely<DB>) {
-  return db.withTables<{ idempotency_keys: IdempotencyKeysTable }>();
-}
-
 export interface KeyClaim {
   appId: string;
   key: string;
@@ -42,7 +28,7 @@ export type ClaimOutcome = { state: 'claimed' } | { state: 'replay'; status: num
 export async function claimIdempotencyKey(db: Kysely<DB>, claim: KeyClaim): Promise<ClaimOutcome> {
   const expiredBefore = new Date(claim.now.getTime() - claim.ttlMs);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const claimed = await keys(db)
+    const claimed = await db
       .insertInto('idempotency_keys')
       .values({
         app_id: claim.appId,
@@ -71,7 +57,7 @@ export async function claimIdempotencyKey(db: Kysely<DB>, claim: KeyClaim): Prom
     }
     // A live row holds the key. This statement's snapshot is newer than the
     // transaction that wrote it, so it is visible here.
-    const existing = await keys(db)
+    const existing = await db
       .selectFrom('idempotency_keys')
       .select(['request_hash', 'status', 'response'])
       .where('app_id', '=', claim.appId)

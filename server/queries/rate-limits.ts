@@ -1,20 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/types';
 
-/** The `rate_limits` table (migration 20260103000000_rate_limits), known only to this file. */
-interface RateLimitsTable {
-  key: string;
-  hits: number;
-  reset_at: Date;
-}
-
 export interface WindowCount {
   hits: number;
   resetAt: Date;
-}
-
-function limits(db: Kysely<DB>) {
-  return db.withTables<{ rate_limits: RateLimitsTable }>();
 }
 
 /**
@@ -24,7 +13,7 @@ function limits(db: Kysely<DB>) {
  */
 export async function hitWindow(db: Kysely<DB>, key: string, now: Date, windowMs: number): Promise<WindowCount> {
   const resetAt = new Date(now.getTime() + windowMs);
-  const row = await limits(db)
+  const row = await db
     .insertInto('rate_limits')
     .values({ key, hits: 1, reset_at: resetAt })
     .onConflict((oc) =>
@@ -79,7 +68,7 @@ function nextHitAt(policy: BackoffPolicy) {
  */
 export async function hitBackoff(db: Kysely<DB>, key: string, now: Date, policy: BackoffPolicy): Promise<BackoffCount> {
   const forgetAt = new Date(now.getTime() + policy.memoryMs);
-  const row = await limits(db)
+  const row = await db
     .insertInto('rate_limits')
     .values({ key, hits: 1, reset_at: forgetAt })
     .onConflict((oc) =>
@@ -97,13 +86,13 @@ export async function hitBackoff(db: Kysely<DB>, key: string, now: Date, policy:
     if (row.inserted) await purgeExpiredWindows(db, now, 20);
     return { admitted: true, hits: row.hits, nextAt: row.next_at ?? now };
   }
-  const held = await limits(db).selectFrom('rate_limits').select(['hits', nextHitAt(policy).as('next_at')]).where('key', '=', key).executeTakeFirst();
+  const held = await db.selectFrom('rate_limits').select(['hits', nextHitAt(policy).as('next_at')]).where('key', '=', key).executeTakeFirst();
   return { admitted: false, hits: held?.hits ?? 0, nextAt: held?.next_at ?? now };
 }
 
 /** Keeps `key` alive until `now + forMs` (or later, if it already lives longer), e.g. an address known to an account. */
 export async function rememberKey(db: Kysely<DB>, key: string, now: Date, forMs: number): Promise<void> {
-  await limits(db)
+  await db
     .insertInto('rate_limits')
     .values({ key, hits: 1, reset_at: new Date(now.getTime() + forMs) })
     .onConflict((oc) => oc.column('key').doUpdateSet({ reset_at: sql<Date>`greatest(rate_limits.reset_at, excluded.reset_at)` }))
@@ -112,13 +101,13 @@ export async function rememberKey(db: Kysely<DB>, key: string, now: Date, forMs:
 
 /** True while `key` is remembered (see rememberKey). */
 export async function remembersKey(db: Kysely<DB>, key: string, now: Date): Promise<boolean> {
-  const row = await limits(db).selectFrom('rate_limits').select('key').where('key', '=', key).where('reset_at', '>', now).executeTakeFirst();
+  const row = await db.selectFrom('rate_limits').select('key').where('key', '=', key).where('reset_at', '>', now).executeTakeFirst();
   return row !== undefined;
 }
 
 /** Takes back one hit on `key` (an attempt that turned out fine), never below zero. */
 export async function unhitWindow(db: Kysely<DB>, key: string, now: Date): Promise<void> {
-  await limits(db)
+  await db
     .updateTable('rate_limits')
     .set({ hits: sql<number>`greatest(hits - 1, 0)` })
     .where('key', '=', key)
@@ -128,7 +117,7 @@ export async function unhitWindow(db: Kysely<DB>, key: string, now: Date): Promi
 
 /** Forgets `key` altogether (e.g. the failures of an account after a good sign-in). */
 export async function clearWindow(db: Kysely<DB>, key: string): Promise<void> {
-  await limits(db).deleteFrom('rate_limits').where('key', '=', key).execute();
+  await db.deleteFrom('rate_limits').where('key', '=', key).execute();
 }
 
 /**

@@ -67,6 +67,10 @@ export const TableColumn = z.object({
 export const WorkspaceTable = z.object({
   name: z.string(),
   rowCount: z.number().int(),
+  rowCountEstimated: z
+    .literal(true)
+    .optional()
+    .describe("Present, and true, only when rowCount is an estimate rather than a count: the planner's for a large table, the catalog's for a table with row-level security or one the workspace's reader may not read"),
   sizeBytes: z.number().int(),
   columns: z.array(TableColumn),
 });

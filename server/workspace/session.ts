@@ -45,7 +45,7 @@ const eachWorkspace = new KeyedSlots(WORKSPACE_LIMITS.perWorkspace, WORKSPACE_LI
 
 // Session settings fixed at login, so no statement is spent on them: nothing is
 // resolved through a search_path the workspace could fill, policies are refused
-// rather than run, and printed values have one form (preview-values.ts parses them).
+// rather than run, and printed values have one form (server/queries/preview/values.ts parses them).
 const SESSION_OPTIONS = [
   'row_security=off',
   'search_path=pg_catalog',

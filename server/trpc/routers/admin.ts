@@ -5,7 +5,7 @@ import { generateToken } from '../../auth/tokens';
 import { findApp, insertApp, upsertMembership } from '../../queries/apps';
 import { insertApiToken, revokeApiToken } from '../../queries/credentials';
 import { findUserByUsername, insertUser } from '../../queries/users';
-import { createWorkspaceSchema, workspaceSchemaFor } from '../../queries/workspaces';
+import { createWorkspaceSchema, workspaceSchemaFor } from '../../queries/workspace/provision';
 import { AddMemberInput, CreateAppInput, CreateTokenInput, CreateUserInput, RevokeTokenInput } from '../../schemas/admin';
 import { router, systemProcedure } from '../init';
 

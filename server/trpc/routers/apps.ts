@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { standingOn } from '../../access/permissions';
-import { getViewSparklines } from '../../queries/app-list';
-import { listReadableApps } from '../../queries/apps';
-import { getDailyInvocations } from '../../queries/stats';
+import { getViewSparklines, listReadableApps } from '../../queries/apps';
+import { getDailyInvocations } from '../../queries/stats/read';
 import { AppSummary } from '../../schemas/apps';
 import { DailyInvocations, ViewsByDayEntry } from '../../schemas/stats';
 import { appReadProcedure, authedProcedure, router } from '../init';

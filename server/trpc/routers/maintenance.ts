@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types';
 import { findApp } from '../../queries/apps';
-import { type RollupDifference, checkRollups, listRollupApps, rebuildRollups } from '../../queries/rollups';
+import { type RollupDifference, checkRollups, listRollupApps, rebuildRollups } from '../../queries/stats/maintain';
 import { StatsMaintenanceInput } from '../../schemas/maintenance';
 import { router, systemProcedure } from '../init';
 

@@ -1,10 +1,10 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { listRecentInvocations } from '../../queries/invocations';
-import { getApiSummary, getDailyInvocations, getViewStats } from '../../queries/stats';
-import { PageTooWideError } from '../../queries/preview-fit';
-import { previewTable, RowSecurityError, TableNotReadableError } from '../../queries/table-preview';
-import { getStorageStats, listWorkspaceTables } from '../../queries/workspace';
+import { getApiSummary, getDailyInvocations, getViewStats } from '../../queries/stats/read';
+import { PageTooWideError } from '../../queries/preview/fit';
+import { previewTable, RowSecurityError, TableNotReadableError } from '../../queries/preview/read';
+import { getStorageStats, listWorkspaceTables } from '../../queries/workspace/catalog';
 import { WorkspaceBusyError } from '../../workspace/session';
 import { PreviewInput } from '../../schemas/preview';
 import { ApiStats, PreviewResult, StatsOverview, WorkspaceTable } from '../../schemas/stats';

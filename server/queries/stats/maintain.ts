@@ -1,5 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { DB } from '../db/types';
+import type { DB } from '../../db/types';
 
 // Maintenance of the stats rollups (migration 20260102000000_rollups): rebuild
 // them from raw rows, and compare every rollup figure with raw SQL.

@@ -1,14 +1,15 @@
 import { type Kysely, sql } from 'kysely';
-import type { DB } from '../db/types';
-import type { ApiSummary, DailyInvocations, ViewStats } from '../schemas/stats';
+import type { DB } from '../../db/types';
+import type { ApiSummary, DailyInvocations, ViewStats } from '../../schemas/stats';
 import { type DayWindow, lastUtcDays } from './utc-days';
 
-// The stats figures read from the rollups that the database keeps in the
+// The stats figures, read from the rollups that the database keeps exact in the
 // writers' own transactions (migration 20260102000000_rollups): a bounded
 // number of index-scanned rows per call, whatever the number of events — the
 // day rows of 30 days (at most 16 slots each) and the app's 16 slot rows,
-// which hold the totals and each slot's current 15-minute bucket. Same
-// semantics as stats-raw.ts: UTC days, rounding in numeric SQL, JSON numbers.
+// which hold the totals and each slot's current 15-minute bucket. The same
+// semantics as the tests' raw-SQL oracle (test/oracle/stats-raw.ts): UTC
+// days, rounding in numeric SQL, JSON numbers.
 
 /** Day rows of the window, and the slots' current buckets that fall in it, as (day, invocations, compute_ms, failed, peak_memory). */
 function invocationDays(appId: string, window: DayWindow) {

@@ -1,10 +1,12 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { DB } from '../db/types';
-import type { ApiSummary, DailyInvocations, ViewStats } from '../schemas/stats';
-import { type DayWindow, lastUtcDays } from './utc-days';
+import type { DB } from '../../server/db/types';
+import type { ApiSummary, DailyInvocations, ViewStats } from '../../server/schemas/stats';
+import { type DayWindow, lastUtcDays } from '../../server/queries/stats/utc-days';
 
-// The stats figures computed straight from the raw rows on every call, so a
-// committed row shows at once whoever wrote it (CONTRACT §3). Rounding is done
+// The test oracle of the stats figures (server/queries/stats/read.ts reads them
+// from the rollups): the same figures computed straight from the raw rows on
+// every call, the naive way, for the tests and the benchmark to hold the
+// rollups against. Same semantics (CONTRACT §3, §5): rounding is done
 // in numeric SQL (half away from zero, no float drift) and the results cast to
 // int/float8 so pg hands back JSON numbers.
 

@@ -7,7 +7,7 @@
 // The preview session pins DateStyle, TimeZone, IntervalStyle, bytea_output and
 // extra_float_digits, so the printed text does not depend on server settings.
 
-// Large cells are cut in SQL before they reach this parser (preview-page.ts).
+// Large cells are cut in SQL before they reach this parser (page-sql.ts).
 
 /** What the preview needs to know of a type, from pg_type. */
 export interface TypeInfo {

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
-import type { DB } from '../db/types';
-import type { StorageStats, WorkspaceTable } from '../schemas/stats';
-import { withWorkspaceSession } from '../workspace/session';
-import { countRows, qualifiedName, type RunQuery } from './table-count';
+import type { DB } from '../../db/types';
+import type { StorageStats, WorkspaceTable } from '../../schemas/stats';
+import { withWorkspaceSession } from '../../workspace/session';
+import { countRows, qualifiedName, type RunQuery } from '../preview/count';
 
 // A workspace is a schema of the app's own (apps.workspace_schema). Everything
 // here reads it through withWorkspaceSession (its own connection as the
@@ -94,19 +94,25 @@ interface ColumnRow {
   indexed: boolean;
 }
 
-/** Rows of one table: counted (table-count.ts), or the catalog's estimate where counting would mean running the table's policies or is not allowed. */
-async function rowsOf(client: pg.Client, schema: string, table: TableRow): Promise<number> {
-  if (table.rowSecurity || !table.readable) return Math.round(table.estimate);
+/**
+ * Rows of one table: counted (preview/count.ts: exact up to EXACT_COUNT_LIMIT,
+ * the planner's estimate above), or the catalog's estimate where counting
+ * would mean running the table's policies or is not allowed.
+ */
+async function rowsOf(client: pg.Client, schema: string, table: TableRow): Promise<{ rows: number; estimated: boolean }> {
+  if (table.rowSecurity || !table.readable) return { rows: Math.round(table.estimate), estimated: true };
   const run: RunQuery = async <R>(text: string, values: unknown[] = []) => (await client.query(text, values)).rows as R[];
-  return (await countRows(run, qualifiedName(schema, table.name))).rows;
+  return countRows(run, qualifiedName(schema, table.name));
 }
 
 /**
  * The workspace's tables (ordinary and partitioned, not views), by name,
  * `_migrations` left out: rows (exact up to EXACT_COUNT_LIMIT, estimated
- * above, and for tables with row-level security), total size, and columns in
- * table order with information_schema's data_type and the primaryKey/indexed
- * flags present only when true. All in one workspace read, under its deadline.
+ * above, and for tables with row-level security or that the reader may not
+ * read; `rowCountEstimated` is there, and true, only for an estimate), total
+ * size, and columns in table order with information_schema's data_type and
+ * the primaryKey/indexed flags present only when true. All in one workspace
+ * read, under its deadline.
  */
 export async function listWorkspaceTables(db: Kysely<DB>, schema: string | null): Promise<WorkspaceTable[]> {
   if (!schema) return [];
@@ -117,9 +123,11 @@ export async function listWorkspaceTables(db: Kysely<DB>, schema: string | null)
     const columns = await client.query<ColumnRow>(COLUMNS, [schema]);
     const result: WorkspaceTable[] = [];
     for (const table of tables.rows) {
+      const rows = await rowsOf(client, schema, table);
       result.push({
         name: table.name,
-        rowCount: await rowsOf(client, schema, table),
+        rowCount: rows.rows,
+        ...(rows.estimated ? { rowCountEstimated: true as const } : {}),
         sizeBytes: table.sizeBytes,
         columns: columns.rows
           .filter((column) => column.table === table.name)

@@ -1,4 +1,4 @@
-import { MAX_CELL_BYTES, cutCellMarker } from './preview-page';
+import { MAX_CELL_BYTES, cutCellMarker } from './page-sql';
 
 // A preview answer is at most 1 MiB of JSON (CONTRACT §10). Cells are cut at
 // MAX_CELL_BYTES each, and further where the page would not fit otherwise: one

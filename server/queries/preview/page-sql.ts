@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { previewTypeParser, type TypeInfo } from './preview-values';
+import { previewTypeParser, type TypeInfo } from './values';
 
 // One page of a workspace table, with large cells cut in SQL so that a 10 MB
 // value never crosses the wire whole. The page is chosen first (a subquery
@@ -9,7 +9,7 @@ import { previewTypeParser, type TypeInfo } from './preview-values';
 //   its head come from the TOAST header and a slice, without reading it all;
 // - bytea: printed as `\x` and two hex digits a byte, measured and sliced the same way;
 // - anything else is printed once (format('%s', …), the type's output function)
-//   and sent as that text, which preview-values.ts parses by the column's type.
+//   and sent as that text, which values.ts parses by the column's type.
 
 /** A cell whose printed text is over this many bytes (UTF-8) is cut: a page of 100 rows × N columns carries at most 100 × N × 64 KiB of cell text. */
 export const MAX_CELL_BYTES = 64 * 1024;
@@ -116,7 +116,7 @@ function firstBytes(text: string, max: number): string {
 
 /**
  * The rows of a page as pageQuery returns them (every column as raw text,
- * `rowMode: 'array'`), each cell mapped by preview-values.ts or, when cut,
+ * `rowMode: 'array'`), each cell mapped by values.ts or, when cut,
  * its head (at most MAX_CELL_BYTES bytes) followed by cutCellMarker.
  */
 export function pageRows(
@@ -139,7 +139,7 @@ export function pageRows(
           return [column.name, firstBytes(head, cut) + cutCellMarker(size)];
         }
         const text = values[i];
-        // A page cut further than SQL cut it (preview-fit.ts) cuts the rest here, from the same printed text.
+        // A page cut further than SQL cut it (fit.ts) cuts the rest here, from the same printed text.
         if (text !== null && text !== undefined && Buffer.byteLength(text, 'utf8') > cut) {
           return [column.name, firstBytes(text, cut) + cutCellMarker(Buffer.byteLength(text, 'utf8'))];
         }

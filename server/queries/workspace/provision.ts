@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import type { DB } from '../db/types';
-import { enableReaderLogin } from '../workspace/login';
+import type { DB } from '../../db/types';
+import { enableReaderLogin } from '../../workspace/login';
 
 /** The schema name of an app's workspace, derived from its UUID only (never from user input). */
 export function workspaceSchemaFor(appId: string): string {

@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
-import type { DB } from '../db/types';
-import type { PreviewResult } from '../schemas/stats';
-import { withWorkspaceSession } from '../workspace/session';
-import { PageTooWideError, ROWS_BUDGET_BYTES, cellsCutAt, chooseCut } from './preview-fit';
-import { type PageColumn, pageQuery, pageRows, pageSizesQuery } from './preview-page';
-import type { TypeInfo } from './preview-values';
-import { countRows, qualifiedName, type RunQuery } from './table-count';
-import { MIGRATIONS_TABLE } from './workspace';
+import type { DB } from '../../db/types';
+import type { PreviewResult } from '../../schemas/stats';
+import { withWorkspaceSession } from '../../workspace/session';
+import { PageTooWideError, ROWS_BUDGET_BYTES, cellsCutAt, chooseCut } from './fit';
+import { type PageColumn, pageQuery, pageRows, pageSizesQuery } from './page-sql';
+import type { TypeInfo } from './values';
+import { countRows, qualifiedName, type RunQuery } from './count';
+import { MIGRATIONS_TABLE } from '../workspace/catalog';
 
 export interface PreviewPage {
   limit: number;
@@ -94,8 +94,8 @@ interface Relation {
  * read-only repeatable-read transaction. The name is looked up in the catalog
  * before any SQL names it; rows come in primary-key order (physical order
  * without one), so pages never overlap or skip; values follow
- * preview-values.ts; cells are cut so the answer stays within
- * MAX_PREVIEW_BYTES (preview-fit.ts); `fields` are the columns with their type
+ * values.ts; cells are cut so the answer stays within
+ * MAX_PREVIEW_BYTES (fit.ts); `fields` are the columns with their type
  * OIDs, also for an empty page; `totalRows` is exact up to EXACT_COUNT_LIMIT
  * rows and the planner's estimate above. Throws RowSecurityError for a table
  * with row-level security, PageTooWideError, or WorkspaceBusyError.
