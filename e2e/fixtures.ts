@@ -1,7 +1,7 @@
 import { type Page, expect } from '@playwright/test';
 import { type Kysely, sql } from 'kysely';
 import { type Database, createDatabase } from '../server/db/client';
-import { seedInvocations, seedViews } from '../server/db/seed/events';
+import { seedInvocations, seedViews } from '../server/seed/events';
 import type { DB } from '../server/db/types';
 import { type TestApp, type TestUser, makeApp, makeUser } from '../test/helpers/fixtures';
 

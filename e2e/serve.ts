@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDatabase } from '../server/db/client';
-import { seedDemoData } from '../server/db/seed/index';
+import { seedDemoData } from '../server/seed/index';
 import { freePort } from '../server/embedded/postgres';
 import { cloneTemplate, startTestPostgres } from '../scripts/test-env';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describeCliError, runCommand } from '../server/cli/commands';
 import { createDatabase } from '../server/db/client';
 import { migrateOrThrow } from '../server/db/migrate';
-import { seedDemoData } from '../server/db/seed/index';
+import { seedDemoData } from '../server/seed/index';
 import { dataDir } from '../server/data-dir';
 import { type DatabaseHandle, acquireDatabase } from '../server/embedded/launcher';
 import { env } from '../server/env';

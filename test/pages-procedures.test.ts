@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { seedDemoData } from '../server/db/seed/index';
+import { seedDemoData } from '../server/seed/index';
 import { createContext } from '../server/trpc/context';
 import { createCaller } from '../server/trpc/routers/_app';
 import { createTestDatabase, useTestDatabase } from './helpers/database';

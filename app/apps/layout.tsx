@@ -3,7 +3,7 @@ import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { TopBar } from '@/components/frame/top-bar';
 import { safeNextPath } from '@/lib/safe-next';
-import { currentUser, readableApps } from '../_server/rsc';
+import { currentUser, readableApps } from '@/trpc/server';
 
 export const dynamic = 'force-dynamic';
 

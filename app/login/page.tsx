@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { LoginForm } from '@/components/auth/login-form';
 import { safeNextPath } from '@/lib/safe-next';
-import { currentUser } from '../_server/rsc';
+import { currentUser } from '@/trpc/server';
 
 export const metadata: Metadata = { title: 'Sign in' };
 export const dynamic = 'force-dynamic';

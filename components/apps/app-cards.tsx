@@ -3,7 +3,7 @@ import { Sparkline } from '@/components/charts/sparkline';
 import { Badge } from '@/components/ui/badge';
 import { Skeleton } from '@/components/ui/skeleton';
 import { formatNumber } from '@/lib/format';
-import type { RouterOutputs } from '@/lib/trpc';
+import type { RouterOutputs } from '@/trpc/react';
 
 type App = RouterOutputs['apps']['list'][number];
 type Spark = RouterOutputs['apps']['sparklines'][number];

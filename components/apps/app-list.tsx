@@ -3,7 +3,7 @@
 import { QueryView } from '@/components/ui/query-view';
 import { EmptyState } from '@/components/ui/states';
 import { UpdatedAgo } from '@/components/ui/updated-ago';
-import { trpc } from '@/lib/trpc';
+import { trpc } from '@/trpc/react';
 import { AppCards, AppCardsSkeleton } from './app-cards';
 
 /** The apps the user can read, with their 7-day views. */

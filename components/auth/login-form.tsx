@@ -4,7 +4,8 @@ import type { FormEvent } from 'react';
 import { useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { safeNextPath } from '@/lib/safe-next';
-import { errorCode, trpc } from '@/lib/trpc';
+import { errorCode } from '@/trpc/errors';
+import { trpc } from '@/trpc/react';
 
 function describe(error: unknown): string {
   switch (errorCode(error)) {

@@ -1,7 +1,7 @@
 'use client';
 
 import { Button } from '@/components/ui/button';
-import { trpc } from '@/lib/trpc';
+import { trpc } from '@/trpc/react';
 
 /** Ends the session on the server, then leaves for the sign-in page. */
 export function SignOutButton() {

@@ -8,7 +8,7 @@ import { EmptyState } from '@/components/ui/states';
 import { UpdatedAgo } from '@/components/ui/updated-ago';
 import { useNow } from '@/components/ui/use-now';
 import { formatNumber } from '@/lib/format';
-import { trpc } from '@/lib/trpc';
+import { trpc } from '@/trpc/react';
 import { type InvocationFilter, InvocationFilters, matches, NO_FILTER } from './invocation-filters';
 import { InvocationTable } from './invocation-table';
 import { InvocationsPanel } from './invocations-panel';

@@ -1,6 +1,6 @@
 import { ExpandableText } from '@/components/ui/expandable-text';
 import { formatDuration, formatMiB, formatRelative, formatUtc } from '@/lib/format';
-import type { RouterOutputs } from '@/lib/trpc';
+import type { RouterOutputs } from '@/trpc/react';
 import { StatusChip } from './status-chip';
 
 type Invocation = RouterOutputs['stats']['api']['recent'][number];

@@ -2,9 +2,8 @@
 
 import { DurationChart } from '@/components/charts/duration-chart';
 import { type DailyPoint, InvocationsChart } from '@/components/charts/invocations-chart';
-import { ChartSkeleton } from '@/components/stats/overview-skeleton';
 import { type QueryLike, QueryView } from '@/components/ui/query-view';
-import { Skeleton } from '@/components/ui/skeleton';
+import { ChartSkeleton, Skeleton } from '@/components/ui/skeleton';
 import { EmptyState } from '@/components/ui/states';
 
 /** Invocations per day (succeeded and failed) and the average duration, over 30 UTC days. */

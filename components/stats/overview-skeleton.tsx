@@ -1,4 +1,4 @@
-import { LoadingNote, Skeleton } from '@/components/ui/skeleton';
+import { ChartSkeleton, LoadingNote, Skeleton } from '@/components/ui/skeleton';
 
 /** Eight card-sized placeholders in the cards' own grid. */
 export function CardsSkeleton() {
@@ -11,17 +11,6 @@ export function CardsSkeleton() {
           <Skeleton className="mt-0.5 h-4 w-full max-w-40" />
         </div>
       ))}
-    </div>
-  );
-}
-
-/** A chart's box at the chart's height, with room for its caption. */
-export function ChartSkeleton({ height, legend = false }: { height: number; legend?: boolean }) {
-  return (
-    <div>
-      {legend && <Skeleton className="mb-2 h-4 w-40" />}
-      <Skeleton className="w-full" style={{ height }} />
-      <Skeleton className="mt-2 h-4 w-3/4" />
     </div>
   );
 }

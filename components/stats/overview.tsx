@@ -4,11 +4,12 @@ import { InvocationsPanel } from '@/components/invocations/invocations-panel';
 import { ViewsChart } from '@/components/charts/views-chart';
 import { Card, CardHeader } from '@/components/ui/card';
 import { QueryView } from '@/components/ui/query-view';
+import { ChartSkeleton } from '@/components/ui/skeleton';
 import { EmptyState } from '@/components/ui/states';
 import { UpdatedAgo } from '@/components/ui/updated-ago';
 import { useNow } from '@/components/ui/use-now';
-import { trpc } from '@/lib/trpc';
-import { CardsSkeleton, ChartSkeleton, StorageSkeleton } from './overview-skeleton';
+import { trpc } from '@/trpc/react';
+import { CardsSkeleton, StorageSkeleton } from './overview-skeleton';
 import { StatCards } from './stat-cards';
 import { StorageBar } from './storage-bar';
 

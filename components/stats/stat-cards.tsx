@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { formatBytes, formatDuration, formatNumber, formatPercent, formatRelative, formatUtc } from '@/lib/format';
-import type { RouterOutputs } from '@/lib/trpc';
+import type { RouterOutputs } from '@/trpc/react';
 
 type Overview = RouterOutputs['stats']['overview'];
 

@@ -1,5 +1,5 @@
 import { formatBytes, formatNumber, formatPercent } from '@/lib/format';
-import type { RouterOutputs } from '@/lib/trpc';
+import type { RouterOutputs } from '@/trpc/react';
 
 type Storage = RouterOutputs['stats']['overview']['storage'];
 

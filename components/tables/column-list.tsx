@@ -1,5 +1,5 @@
 import { Badge } from '@/components/ui/badge';
-import type { RouterOutputs } from '@/lib/trpc';
+import type { RouterOutputs } from '@/trpc/react';
 
 type Column = RouterOutputs['stats']['tables'][number]['columns'][number];
 

@@ -5,7 +5,7 @@ import { Card } from '@/components/ui/card';
 import { QueryView } from '@/components/ui/query-view';
 import { EmptyState } from '@/components/ui/states';
 import { UpdatedAgo } from '@/components/ui/updated-ago';
-import { trpc } from '@/lib/trpc';
+import { trpc } from '@/trpc/react';
 import { TableListSkeleton, TableListView } from './table-list-view';
 
 /** The workspace's tables with a filter box; a table's columns expand in place. */

@@ -13,3 +13,14 @@ export function LoadingNote({ label }: { label: string }) {
     </p>
   );
 }
+
+/** A chart's box at the chart's height, with room for its caption. */
+export function ChartSkeleton({ height, legend = false }: { height: number; legend?: boolean }) {
+  return (
+    <div>
+      {legend && <Skeleton className="mb-2 h-4 w-40" />}
+      <Skeleton className="w-full" style={{ height }} />
+      <Skeleton className="mt-2 h-4 w-3/4" />
+    </div>
+  );
+}

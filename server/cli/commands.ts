@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { ZodError } from 'zod';
 import type { DB } from '../db/types';
 import { createCaller } from '../trpc/routers/_app';
+import { systemContext } from '../trpc/system-context';
 import { type FlagSpec, type Flags, parseFlags } from './parse-flags';
 
 type Caller = ReturnType<typeof createCaller>;
@@ -74,12 +75,6 @@ export async function runCommand(db: Kysely<DB>, name: string | undefined, args:
   const command = name ? COMMANDS[name] : undefined;
   if (!command) throw new Error(`Unknown command: ${name ?? '(none)'}; one of ${COMMAND_NAMES.join(', ')}`);
   const flags = parseFlags(args, command.flags);
-  const caller = createCaller({
-    db,
-    auth: { principal: null, reason: 'missing' },
-    now: () => new Date(),
-    setCookie: () => undefined,
-    system: true,
-  });
+  const caller = createCaller(systemContext(db));
   return command.run(caller, flags);
 }

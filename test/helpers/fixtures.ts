@@ -4,10 +4,11 @@ import type { Kysely } from 'kysely';
 import type { DB, Role } from '../../server/db/types';
 import { createContext } from '../../server/trpc/context';
 import { createCaller } from '../../server/trpc/routers/_app';
+import { systemContext } from '../../server/trpc/system-context';
 
 /** A caller with system rights, as the CLI has. */
 export function systemCaller(db: Kysely<DB>) {
-  return createCaller({ db, auth: { principal: null, reason: 'missing' }, now: () => new Date(), setCookie: () => undefined, system: true });
+  return createCaller(systemContext(db));
 }
 
 /** A short unique suffix for usernames and natural ids. */

@@ -1,8 +1,8 @@
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { AppHeader } from '@/components/frame/app-header';
-import { appForPage } from '../../_server/rsc';
-import { routeParam } from '../../_server/params';
+import { routeParam } from '@/lib/route-param';
+import { appForPage } from '@/trpc/server';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { Overview } from '@/components/stats/overview';
-import { routeParam } from '../../_server/params';
-import { appForPage, serverTrpc } from '../../_server/rsc';
+import { routeParam } from '@/lib/route-param';
+import { HydrateClient, appForPage, serverTrpc } from '@/trpc/server';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,8 +12,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 export default async function OverviewPage({ params }: { params: Promise<{ id: string }> }) {
   const appId = routeParam((await params).id);
-  const { trpc, HydrateClient } = serverTrpc();
-  await Promise.all([trpc.stats.overview.prefetch({ appId }), trpc.apps.invocationsByDay.prefetch({ appId })]);
+  await Promise.all([serverTrpc.stats.overview.prefetch({ appId }), serverTrpc.apps.invocationsByDay.prefetch({ appId })]);
   return (
     <HydrateClient>
       <Overview appId={appId} />

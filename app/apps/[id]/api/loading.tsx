@@ -1,5 +1,4 @@
-import { ChartSkeleton } from '@/components/stats/overview-skeleton';
-import { LoadingNote, Skeleton } from '@/components/ui/skeleton';
+import { ChartSkeleton, LoadingNote, Skeleton } from '@/components/ui/skeleton';
 
 export default function Loading() {
   return (

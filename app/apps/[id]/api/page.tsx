@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { ApiView } from '@/components/invocations/api-view';
 import { NoAccess } from '@/components/ui/states';
-import { routeParam } from '../../../_server/params';
-import { appForPage, serverTrpc } from '../../../_server/rsc';
+import { routeParam } from '@/lib/route-param';
+import { HydrateClient, appForPage, serverTrpc } from '@/trpc/server';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,8 +15,7 @@ export default async function ApiPage({ params }: { params: Promise<{ id: string
   const appId = routeParam((await params).id);
   const app = await appForPage(appId);
   if (!app?.canWrite) return <NoAccess what="this app's API history" />;
-  const { trpc, HydrateClient } = serverTrpc();
-  await trpc.stats.api.prefetch({ appId });
+  await serverTrpc.stats.api.prefetch({ appId });
   return (
     <HydrateClient>
       <ApiView appId={appId} />

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { TableList } from '@/components/tables/table-list';
 import { NoAccess } from '@/components/ui/states';
-import { routeParam } from '../../../_server/params';
-import { appForPage, serverTrpc } from '../../../_server/rsc';
+import { routeParam } from '@/lib/route-param';
+import { HydrateClient, appForPage, serverTrpc } from '@/trpc/server';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,8 +15,7 @@ export default async function TablesPage({ params }: { params: Promise<{ id: str
   const appId = routeParam((await params).id);
   const app = await appForPage(appId);
   if (!app?.canWrite) return <NoAccess what="this app's tables" />;
-  const { trpc, HydrateClient } = serverTrpc();
-  if (app.hasWorkspace) await trpc.stats.tables.prefetch({ appId });
+  if (app.hasWorkspace) await serverTrpc.stats.tables.prefetch({ appId });
   return (
     <HydrateClient>
       <TableList appId={appId} hasWorkspace={app.hasWorkspace} />

@@ -2,8 +2,8 @@ import type { Metadata } from 'next';
 import { TableRows } from '@/components/tables/table-rows';
 import { NoAccess } from '@/components/ui/states';
 import { parsePaging } from '@/lib/paging';
-import { routeParam } from '../../../../_server/params';
-import { appForPage, serverTrpc } from '../../../../_server/rsc';
+import { routeParam } from '@/lib/route-param';
+import { HydrateClient, appForPage, serverTrpc } from '@/trpc/server';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,8 +21,7 @@ export default async function TableRowsPage({ params, searchParams }: Props) {
   const app = await appForPage(appId);
   if (!app?.canWrite) return <NoAccess what="this app's tables" />;
   const { page, size } = parsePaging(await searchParams);
-  const { trpc, HydrateClient } = serverTrpc();
-  await Promise.all([trpc.stats.preview.prefetch({ appId, table, limit: size, offset: (page - 1) * size }), trpc.stats.tables.prefetch({ appId })]);
+  await Promise.all([serverTrpc.stats.preview.prefetch({ appId, table, limit: size, offset: (page - 1) * size }), serverTrpc.stats.tables.prefetch({ appId })]);
   return (
     <HydrateClient>
       <TableRows appId={appId} table={table} />

@@ -1,5 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { DB } from '../../db/types';
+import type { DB } from '../db/types';
 
 export interface Traffic {
   appId: string;

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { DB } from '../../db/types';
-import { createCaller } from '../../trpc/routers/_app';
+import type { DB } from '../db/types';
+import { createCaller } from '../trpc/routers/_app';
+import { systemContext } from '../trpc/system-context';
 import type { SeedLogin } from './logins';
-
-/** The administration procedures, called the way the CLI calls them. */
-function systemCaller(db: Kysely<DB>) {
-  return createCaller({ db, auth: { principal: null, reason: 'missing' }, now: () => new Date(), setCookie: () => undefined, system: true });
-}
 
 export interface SeededApp {
   id: string;
@@ -26,17 +22,20 @@ const CUSTOMERS = ['ana', 'ben', 'chloe', 'farid', 'grace', 'hugo'];
 
 /** Users of every role, four apps and their memberships, all through the admin procedures. */
 export async function seedAccounts(db: Kysely<DB>, logins: SeedLogin[]): Promise<SeededAccounts> {
-  const caller = systemCaller(db);
+  // The administration procedures, called the way the CLI calls them.
+  const caller = createCaller(systemContext(db));
   const userIds: Record<string, string> = {};
   const people = [
     ...logins.map((login) => ({ username: login.username, password: login.password, name: login.name, admin: login.platformAdmin })),
     // Customers only ever appear in the data; their passwords are random and never printed.
     ...CUSTOMERS.map((username) => ({ username, password: randomUUID(), name: undefined, admin: false })),
   ];
-  // scrypt is slow on purpose: hash a few at a time, not one by one.
-  for (let i = 0; i < people.length; i += 6) {
+  // scrypt is slow on purpose: hash a few at a time, not one by one. No more than
+  // server/auth/passwords.ts runs at once (4): the rest would queue, and a hash that
+  // waits over 3 s on a busy machine fails the seed with TOO_MANY_REQUESTS.
+  for (let i = 0; i < people.length; i += 4) {
     const batch = await Promise.all(
-      people.slice(i, i + 6).map((p) => caller.admin.createUser({ username: p.username, password: p.password, admin: p.admin, ...(p.name ? { name: p.name } : {}) })),
+      people.slice(i, i + 4).map((p) => caller.admin.createUser({ username: p.username, password: p.password, admin: p.admin, ...(p.name ? { name: p.name } : {}) })),
     );
     for (const user of batch) userIds[user.username] = user.id;
   }

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { DB } from '../../db/types';
+import type { DB } from '../db/types';
 
 async function recordMigrations(db: Kysely<DB>, schema: string, names: string[], now: Date): Promise<void> {
   const at = names.map((_, i) => new Date(now.getTime() - (names.length - i) * 9 * 86_400_000));

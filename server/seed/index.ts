@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { DB } from '../types';
+import type { DB } from '../db/types';
 import { seedAccounts } from './accounts';
 import { type Route, seedInvocations, seedViews } from './events';
 import { DEMO_LOGINS, type SeedLogin } from './logins';
