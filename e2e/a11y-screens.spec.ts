@@ -55,6 +55,8 @@ async function settle(page: Page): Promise<void> {
 for (const screen of SCREENS) {
   for (const scheme of ['light', 'dark'] as const) {
     test(`${screen.name} (${scheme}): no serious axe findings, no sideways scroll on a phone`, async ({ page }) => {
+      // Two widths, each a full axe run over up to 100 table rows: more than the default minute on a loaded 2-core machine.
+      test.slow();
       const problems: string[] = [];
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
       page.on('console', (message) => {

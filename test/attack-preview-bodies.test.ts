@@ -92,7 +92,8 @@ describe('hostile preview bodies', () => {
     );
     const large = await rawHttp(base, 'POST', `/api/apps/${app.id}/stats/tables/items/preview`, { headers, body: `{"limit":1${' '.repeat(70_000)}}` });
     expect([large.status, JSON.parse(large.text)]).toEqual([413, { error: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) } }]);
-  });
+    // 200 requests, each a workspace read on a connection of its own: more than the default minute on a loaded 2-core machine.
+  }, 180_000);
 });
 
 describe('after the attacks', () => {

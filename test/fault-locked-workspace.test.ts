@@ -79,9 +79,14 @@ describe('a workspace whose code turns its own time limits off', () => {
     const started = Date.now();
     expect(await outcomeCode(caller.stats.preview({ appId: locked.id, table: 'stalling' }))).toBe('SERVICE_UNAVAILABLE');
     expect(Date.now() - started).toBeLessThan(15_000);
-    const { rows } = await sql<{ n: number }>`
-      select count(*)::int as n from pg_stat_activity where application_name = 'appstats-workspace-read' and state = 'active'`.execute(database.db);
-    expect(rows[0]?.n).toBe(0);
+    // pg_terminate_backend signals the backend; it leaves pg_stat_activity a moment later.
+    await expect
+      .poll(async () => {
+        const { rows } = await sql<{ n: number }>`
+          select count(*)::int as n from pg_stat_activity where application_name = 'appstats-workspace-read' and state = 'active'`.execute(database.db);
+        return rows[0]?.n;
+      }, { timeout: 5_000 })
+      .toBe(0);
   }, 30_000);
 });
 
