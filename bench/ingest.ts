@@ -86,7 +86,7 @@ const WHY_WRITERS =
   'a one-row INSERT costs 35–45 µs of server CPU here, and the statement-level trigger adds 40–60 µs to it, measured piece by piece: ' +
   'the transition table and trigger call (~12 µs), the one-row check with its (app, slot) advisory lock (~15 µs), then one UPDATE of ' +
   "the writer's slot row (plus the viewer's row for views). The counters do not contend (each writer has its own slot rows, " +
-  'checked in test/rollups.test.ts); the cost is CPU, on 2 cores shared by the server, the 16 clients and other work.';
+  'checked in test/queries/rollups.test.ts); the cost is CPU, on 2 cores shared by the server, the 16 clients and other work.';
 
 /** 16 single-row writers on one app, with rollups vs into the twin table; best of two rounds each. */
 export async function measureWriters(database: Database, config: BenchConfig, log: (line: string) => void): Promise<BenchRow[]> {

@@ -8,8 +8,9 @@ import { cloneTemplate, dropDatabase, startTestPostgres } from './test-env';
 
 // `npm test`: one throwaway PostgreSQL (or TEST_DATABASE_URL), one production build
 // of the app served against its own database, then Vitest and Playwright.
-// Flags: --integration (Vitest only), --no-build (reuse .next-test), --no-server,
-// and anything else is passed on to Vitest as filters.
+// Flags: --integration (Vitest only), --no-build (reuse .next-test), --no-server
+// (no build and no server: test/http/, the files that talk to the server, are left
+// out), and anything else is passed on to Vitest as filters.
 
 const argv = process.argv.slice(2);
 const integrationOnly = argv.includes('--integration');
@@ -82,7 +83,8 @@ async function main(): Promise<number> {
       Object.assign(env, { TEST_HTTP_URL: baseUrl, TEST_HTTP_DATABASE_URL: appDbUrl });
     }
     const vitestReport = path.join(reportDir, 'vitest.json');
-    await run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`, ...filters], env);
+    const withoutServer = noServer ? ['--exclude', 'test/http/**'] : [];
+    await run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`, ...withoutServer, ...filters], env);
     const unit = counts(vitestReport, 'vitest');
     passed += unit.passed;
     failures += unit.failed;

@@ -65,13 +65,3 @@ export async function callerFor(db: Kysely<DB>, user: TestUser | null, now?: () 
   const headers = new Headers(user ? { authorization: `Bearer ${user.token}` } : {});
   return createCaller(await createContext({ db, headers, ...(now ? { now } : {}) }));
 }
-
-/** The tRPC error code a call ends with, or 'OK'; for tables of expected outcomes. */
-export async function outcomeCode(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    return error instanceof TRPCError ? error.code : `not a TRPCError: ${String(error)}`;
-  }
-}

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import net from 'node:net';
 import { expect } from 'vitest';
 
 // Plain HTTP calls to the server `npm test` started (TEST_HTTP_URL), shared by
@@ -59,4 +61,63 @@ export function expectError(answer: Answer, status: number, code: string, messag
   const actual = (answer.json as { error: { message: string } }).error.message;
   if (typeof message === 'string') expect(actual).toBe(message);
   else if (message) expect(actual).toMatch(message);
+}
+
+// A request sent exactly as written: fetch would resolve `..` and `%2e%2e`
+// segments and re-encode the path before the server ever saw them.
+
+export interface RawAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  bytes: number;
+}
+
+/** Sends `method rawPath` to `base` with the given headers and body, byte for byte. */
+export function rawHttp(base: string, method: string, rawPath: string, options: { headers?: Record<string, string>; body?: string } = {}): Promise<RawAnswer> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: url.hostname,
+        port: Number(url.port),
+        method,
+        path: rawPath,
+        // Node sends no length for a DELETE's body by itself: say it, for every method.
+        headers: { ...options.headers, ...(options.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(options.body)) }) },
+        agent: false,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const body = Buffer.concat(chunks);
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, text: body.toString('utf8'), bytes: body.length });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.setTimeout(30_000, () => request.destroy(new Error(`no answer to ${method} ${rawPath} within 30 s`)));
+    request.end(options.body);
+  });
+}
+
+/** Percent-encodes every byte of the UTF-8 form except letters, digits, `-` and `_` (so `.` and `/` are encoded too). */
+export function encodeSegment(value: string): string {
+  return [...Buffer.from(value, 'utf8')].map((byte) => (/[A-Za-z0-9_-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+}
+
+/** Sends raw bytes on a fresh connection and returns what came back until the server closed it. */
+export function rawRequest(base: string, bytes: string): Promise<string> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(url.port), url.hostname);
+    let received = '';
+    socket.setTimeout(20_000, () => socket.destroy());
+    socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+    socket.on('close', () => resolve(received));
+    socket.on('error', (error) => (received ? resolve(received) : reject(error)));
+    socket.write(bytes);
+  });
 }

@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { type Database, createDatabase } from '../../server/db/client';
 import { type TestApp, type TestUser, makeApp, makeUser } from './fixtures';
@@ -48,18 +47,4 @@ export async function restHttp(fixture: RestFixture, path: string, init: Request
 /** A JSON POST through restHttp. */
 export function restPost(fixture: RestFixture, path: string, body: string | undefined, token?: string | null): Promise<Answer> {
   return restHttp(fixture, path, { method: 'POST', body, headers: { 'content-type': 'application/json' }, token });
-}
-
-/** Sends raw bytes on a fresh connection and returns what came back until the server closed it. */
-export function rawRequest(base: string, bytes: string): Promise<string> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(Number(url.port), url.hostname);
-    let received = '';
-    socket.setTimeout(20_000, () => socket.destroy());
-    socket.on('data', (chunk) => (received += chunk.toString('utf8')));
-    socket.on('close', () => resolve(received));
-    socket.on('error', (error) => (received ? resolve(received) : reject(error)));
-    socket.write(bytes);
-  });
 }

@@ -17,21 +17,7 @@ export async function requestWith(db: Kysely<DB>, headers: Record<string, string
   return { ctx, caller: createCaller(ctx), cookies };
 }
 
-/** The TRPCError a promise rejects with (fails the test when it resolves or throws something else). */
-export async function trpcErrorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  const outcome = await promise.then(
-    () => new Error('expected a TRPCError, but the call succeeded'),
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(TRPCError);
-  return outcome as TRPCError;
-}
 
-export async function expectCode(promise: Promise<unknown>, code: TRPCError['code']): Promise<TRPCError> {
-  const error = await trpcErrorOf(promise);
-  expect(error.code, error.message).toBe(code);
-  return error;
-}
 
 /** The session id in a Set-Cookie value. */
 export function sessionIdFrom(setCookie: string | undefined): string {
