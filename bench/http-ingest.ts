@@ -44,17 +44,19 @@ function invocations(size: number, round: number, userId: string | null): Array<
   }));
 }
 
-const toRow = (appId: string) => (e: Record<string, string | number | null>): Insertable<RouteInvocationsTable> => ({
-  app_id: appId,
-  method: String(e.method),
-  path: String(e.path),
-  user_id: e.userId === null ? null : String(e.userId),
-  started_at: String(e.startedAt),
-  duration_ms: Number(e.durationMs),
-  status_code: Number(e.statusCode),
-  memory_peak_bytes: e.memoryPeakBytes,
-  error: e.error === null ? null : String(e.error),
-});
+const toRow =
+  (appId: string) =>
+  (e: Record<string, string | number | null>): Insertable<RouteInvocationsTable> => ({
+    app_id: appId,
+    method: String(e.method),
+    path: String(e.path),
+    user_id: e.userId === null ? null : String(e.userId),
+    started_at: String(e.startedAt),
+    duration_ms: Number(e.durationMs),
+    status_code: Number(e.statusCode),
+    memory_peak_bytes: e.memoryPeakBytes,
+    error: e.error === null ? null : String(e.error),
+  });
 
 /** Events per second of `send(batch)` over up to `total` events, bounded by `seconds`. */
 async function rate(size: number, total: number, seconds: number, send: (round: number) => Promise<void>): Promise<number> {
@@ -76,7 +78,13 @@ async function rate(size: number, total: number, seconds: number, send: (round: 
  * of the same batches through `database` (the server's own database).
  * One row per batch size, events per second, HTTP as the share of the INSERT.
  */
-export async function benchHttpIngest(baseUrl: string, database: Database, appId: string, token: string, options: HttpIngestOptions = {}): Promise<BenchRow[]> {
+export async function benchHttpIngest(
+  baseUrl: string,
+  database: Database,
+  appId: string,
+  token: string,
+  options: HttpIngestOptions = {},
+): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const { rows: users } = await database.pool.query<{ id: string }>('select owner_id as id from apps where id = $1', [appId]);
   const userId = users[0]?.id ?? null;
@@ -91,10 +99,18 @@ export async function benchHttpIngest(baseUrl: string, database: Database, appId
       if (response.status !== 202) throw new Error(`POST ${url} answered ${response.status}: ${text.slice(0, 200)}`);
     });
     const direct = await rate(size, total, seconds, async (round) => {
-      await database.db.insertInto('route_invocations').values(invocations(size, round, userId).map(toRow(appId))).execute();
+      await database.db
+        .insertInto('route_invocations')
+        .values(invocations(size, round, userId).map(toRow(appId)))
+        .execute();
     });
     const goal = GOAL[size] ?? 0.3;
-    rows.push(throughputRow(`POST /invocations, batches of ${size}`, http, direct, 'multi-row INSERT', { atLeast: goal, why: WHY[size] ?? WHY[1000] ?? '' }));
+    rows.push(
+      throughputRow(`POST /invocations, batches of ${size}`, http, direct, 'multi-row INSERT', {
+        atLeast: goal,
+        why: WHY[size] ?? WHY[1000] ?? '',
+      }),
+    );
   }
   return rows;
 }
@@ -105,11 +121,18 @@ export async function benchHttpIngest(baseUrl: string, database: Database, appId
  * with the per-token rate limit off. Resolves with its base URL and a stop function.
  */
 export async function startAppServer(databaseUrl: string, distDir = '.next'): Promise<{ baseUrl: string; stop(): void }> {
-  if (!existsSync(path.join(distDir, 'BUILD_ID'))) throw new Error(`no production build in ${distDir}: run \`NEXT_DIST_DIR=${distDir} npx next build\` first`);
+  if (!existsSync(path.join(distDir, 'BUILD_ID')))
+    throw new Error(`no production build in ${distDir}: run \`NEXT_DIST_DIR=${distDir} npx next build\` first`);
   const port = await freePort();
   const server = spawn(path.resolve('node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, NEXT_DIST_DIR: distDir, DATABASE_URL: databaseUrl, AUTH_SECRET: randomBytes(32).toString('hex'), TOKEN_RATE_LIMIT: '0' },
+    env: {
+      ...process.env,
+      NEXT_DIST_DIR: distDir,
+      DATABASE_URL: databaseUrl,
+      AUTH_SECRET: randomBytes(32).toString('hex'),
+      TOKEN_RATE_LIMIT: '0',
+    },
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;

@@ -52,7 +52,12 @@ function targets(appId: string, table: string): Target[] {
     { label: 'GET /api/ping', path: '/api/ping', method: 'GET' },
     { label: 'GET /stats', path: `${app}/stats`, method: 'GET' },
     { label: 'GET /stats/tables', path: `${app}/stats/tables`, method: 'GET' },
-    { label: 'POST /stats/tables/{table}/preview', path: `${app}/stats/tables/${encodeURIComponent(table)}/preview`, method: 'POST', body: '{}' },
+    {
+      label: 'POST /stats/tables/{table}/preview',
+      path: `${app}/stats/tables/${encodeURIComponent(table)}/preview`,
+      method: 'POST',
+      body: '{}',
+    },
     { label: 'GET /stats/api', path: `${app}/stats/api`, method: 'GET' },
   ];
 }
@@ -67,7 +72,8 @@ const bounded = (value: number | undefined, fallback: number, max: number) => Ma
  */
 export async function benchHttpLoad(options: HttpLoadOptions): Promise<HttpLoadRow[]> {
   const base = new URL(options.baseUrl);
-  if (base.protocol !== 'http:' || !LOOPBACK.has(base.hostname)) throw new Error(`benchHttpLoad runs against loopback only, not ${base.host}`);
+  if (base.protocol !== 'http:' || !LOOPBACK.has(base.hostname))
+    throw new Error(`benchHttpLoad runs against loopback only, not ${base.host}`);
   const seconds = bounded(options.seconds, 30, 120);
   const connections = bounded(options.connections, 50, 200);
   const measured: Array<Omit<HttpLoadRow, 'ratioToPing'>> = [];

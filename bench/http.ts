@@ -20,7 +20,10 @@ function build(log: (line: string) => void): Promise<void> {
   if (existsSync(path.join(DIST_DIR, 'BUILD_ID')) && process.env.BENCH_REBUILD !== '1') return Promise.resolve();
   log(`building the app into ${DIST_DIR}`);
   return new Promise((resolve, reject) => {
-    const child = spawn(path.resolve('node_modules', '.bin', 'next'), ['build'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NEXT_DIST_DIR: DIST_DIR } });
+    const child = spawn(path.resolve('node_modules', '.bin', 'next'), ['build'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, NEXT_DIST_DIR: DIST_DIR },
+    });
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build failed with code ${code}`))));
   });
 }
@@ -30,8 +33,12 @@ async function loadTarget(database: Database) {
   const owner = await makeUser(database.db);
   const app = await makeApp(database.db, owner, { workspace: true });
   const table = sql.id(app.workspaceSchema ?? '', 'orders');
-  await sql`create table ${table} (id bigint primary key, customer text not null, total numeric(12,2), placed_at timestamptz not null)`.execute(database.db);
-  await sql`insert into ${table} select g, 'customer ' || g % 97, g * 1.25, now() - g * interval '1 minute' from generate_series(1, 5000) g`.execute(database.db);
+  await sql`create table ${table} (id bigint primary key, customer text not null, total numeric(12,2), placed_at timestamptz not null)`.execute(
+    database.db,
+  );
+  await sql`insert into ${table} select g, 'customer ' || g % 97, g * 1.25, now() - g * interval '1 minute' from generate_series(1, 5000) g`.execute(
+    database.db,
+  );
   await sql`insert into view_events (app_id, viewer_id, viewed_at)
     select ${app.id}::uuid, case when g % 3 = 0 then ${owner.id}::uuid end, now() - (g % 43200) * interval '1 minute'
     from generate_series(1, 100000) g`.execute(database.db);
@@ -43,7 +50,12 @@ async function loadTarget(database: Database) {
 }
 
 /** Ingestion over HTTP and the load run, as table rows beside their references. */
-export async function measureHttp(database: Database, url: string, config: BenchConfig, log: (line: string) => void): Promise<{ rows: BenchRow[]; notes: string[] }> {
+export async function measureHttp(
+  database: Database,
+  url: string,
+  config: BenchConfig,
+  log: (line: string) => void,
+): Promise<{ rows: BenchRow[]; notes: string[] }> {
   await build(log);
   const server = await startAppServer(url, DIST_DIR);
   try {
@@ -51,7 +63,14 @@ export async function measureHttp(database: Database, url: string, config: Bench
     log('ingestion over HTTP');
     const rows = await benchHttpIngest(server.baseUrl, database, app.id, owner.token, { seconds: config.samples.seconds });
     log(`load run: ${config.httpLoadSeconds} s per path at ${config.httpConnections} connections`);
-    const load = await benchHttpLoad({ baseUrl: server.baseUrl, token: owner.token, appId: app.id, table: 'orders', seconds: config.httpLoadSeconds, connections: config.httpConnections });
+    const load = await benchHttpLoad({
+      baseUrl: server.baseUrl,
+      token: owner.token,
+      appId: app.id,
+      table: 'orders',
+      seconds: config.httpLoadSeconds,
+      connections: config.httpConnections,
+    });
     const ping = load[0];
     for (const row of load.slice(1)) {
       const failures = row.errors + row.non2xx;
@@ -70,7 +89,12 @@ export async function measureHttp(database: Database, url: string, config: Bench
             }),
       });
     }
-    return { rows, notes: [`HTTP rows: \`next start\` from a production build (${DIST_DIR}) on loopback, TOKEN_RATE_LIMIT=0, against the bench's database.`] };
+    return {
+      rows,
+      notes: [
+        `HTTP rows: \`next start\` from a production build (${DIST_DIR}) on loopback, TOKEN_RATE_LIMIT=0, against the bench's database.`,
+      ],
+    };
   } finally {
     server.stop();
   }

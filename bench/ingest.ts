@@ -23,7 +23,8 @@ async function emptyBoth(database: Database): Promise<void> {
   await sql.raw(`truncate view_events, route_invocations, ${Object.values(TWINS).join(', ')}`).execute(database.db);
 }
 
-const WHY_COPY = 'the statement trigger reads the transition table twice (buckets, then viewers) and upserts one rollup row per bucket, day and viewer.';
+const WHY_COPY =
+  'the statement trigger reads the transition table twice (buckets, then viewers) and upserts one rollup row per bucket, day and viewer.';
 
 /** Bulk COPY with rollups vs into the twin table; best of two rounds each. */
 export async function measureCopy(database: Database, config: BenchConfig, log: (line: string) => void): Promise<BenchRow[]> {
@@ -42,7 +43,12 @@ export async function measureCopy(database: Database, config: BenchConfig, log: 
       best.rollups = Math.min(best.rollups, await time(() => copyInto(database.pool, table, columns, text)));
     }
     const rate = (ms: number) => (config.copyRows * 1000) / ms;
-    rows.push(throughputRow(`COPY ${power(config.copyRows)} ${table}`, rate(best.rollups), rate(best.plain), 'without triggers', { atLeast: 0.5, why: WHY_COPY }));
+    rows.push(
+      throughputRow(`COPY ${power(config.copyRows)} ${table}`, rate(best.rollups), rate(best.plain), 'without triggers', {
+        atLeast: 0.5,
+        why: WHY_COPY,
+      }),
+    );
   }
   await emptyBoth(database);
   return rows;
@@ -55,7 +61,8 @@ const INSERTS: Record<Table, (target: string) => string> = {
 };
 
 function paramsFor(table: Table, appId: string, writer: number, i: number): unknown[] {
-  if (table === 'view_events') return [appId, i % 4 === 0 ? null : `0000000e-0000-4000-8000-${String((writer * 7919 + i) % 5000).padStart(12, '0')}`];
+  if (table === 'view_events')
+    return [appId, i % 4 === 0 ? null : `0000000e-0000-4000-8000-${String((writer * 7919 + i) % 5000).padStart(12, '0')}`];
   return [appId, i % 500, (i % 1000) * 1000];
 }
 
@@ -99,7 +106,12 @@ export async function measureWriters(database: Database, config: BenchConfig, lo
       best.plain = Math.max(best.plain, await writeFor(database, config, table, TWINS[table]));
       best.rollups = Math.max(best.rollups, await writeFor(database, config, table, table));
     }
-    rows.push(throughputRow(`${config.writers} single-row writers, ${table}`, best.rollups, best.plain, 'without triggers', { atLeast: 0.5, why: WHY_WRITERS }));
+    rows.push(
+      throughputRow(`${config.writers} single-row writers, ${table}`, best.rollups, best.plain, 'without triggers', {
+        atLeast: 0.5,
+        why: WHY_WRITERS,
+      }),
+    );
   }
   await emptyBoth(database);
   return rows;

@@ -28,7 +28,12 @@ const INVOCATIONS_SQL = `insert into route_invocations
  * INSERT … SELECT in chunks, each through its own connection so the rollups'
  * counter slots fill as they would under many writers; two chunks at a time.
  */
-export async function loadEvents(pool: pg.Pool, appId: string, total: number, options: { days: number; now: Date; connections: number }): Promise<void> {
+export async function loadEvents(
+  pool: pg.Pool,
+  appId: string,
+  total: number,
+  options: { days: number; now: Date; connections: number },
+): Promise<void> {
   const chunk = Math.ceil(total / options.connections);
   const viewers = Math.max(10, Math.min(100_000, Math.floor(total / 10)));
   const jobs = Array.from({ length: options.connections }, (_, c) => [c * chunk + 1, Math.min(total, (c + 1) * chunk)] as const).filter(
@@ -66,9 +71,11 @@ export function viewsCopyText(appId: string, rows: number, now: Date): string {
 export function invocationsCopyText(appId: string, rows: number, now: Date): string {
   const lines: string[] = [];
   for (let i = 1; i <= rows; i++) {
-    const memory = i % 10 === 0 ? '\\N' : String((i * 13) % 1000 * 1_000_000);
+    const memory = i % 10 === 0 ? '\\N' : String(((i * 13) % 1000) * 1_000_000);
     const status = i % 50 === 0 ? 503 : 200;
-    lines.push(`${appId}\tGET\t/api/items\t\\N\t${new Date(now.getTime() - i * 2_000).toISOString()}\t${(i * 7) % 3000}\t${status}\t${memory}\t${i % 97 === 0 ? 'boom' : '\\N'}\n`);
+    lines.push(
+      `${appId}\tGET\t/api/items\t\\N\t${new Date(now.getTime() - i * 2_000).toISOString()}\t${(i * 7) % 3000}\t${status}\t${memory}\t${i % 97 === 0 ? 'boom' : '\\N'}\n`,
+    );
   }
   return lines.join('');
 }

@@ -31,7 +31,13 @@ export function perSecond(value: number): string {
 }
 
 /** A read against a slower reference: the ratio is how many times faster it is. */
-export function fasterRow(measurement: string, value: number, reference: number, referenceName: string, goal?: { atLeast: number; why: string }): BenchRow {
+export function fasterRow(
+  measurement: string,
+  value: number,
+  reference: number,
+  referenceName: string,
+  goal?: { atLeast: number; why: string },
+): BenchRow {
   const ratio = reference / value;
   const met = goal ? ratio >= goal.atLeast : undefined;
   return {
@@ -41,12 +47,20 @@ export function fasterRow(measurement: string, value: number, reference: number,
     ratio: `${ratio.toFixed(ratio < 10 ? 2 : 0)}× faster`,
     goal: goal ? `≥ ${goal.atLeast}× faster` : '',
     met,
-    ...(goal && !met ? { missed: `${ratio.toFixed(1)}× instead of ${goal.atLeast}× (${(goal.atLeast / ratio).toFixed(1)}× short): ${goal.why}` } : {}),
+    ...(goal && !met
+      ? { missed: `${ratio.toFixed(1)}× instead of ${goal.atLeast}× (${(goal.atLeast / ratio).toFixed(1)}× short): ${goal.why}` }
+      : {}),
   };
 }
 
 /** A cost against a cheaper reference: the ratio is how many times the reference it takes. */
-export function costRow(measurement: string, value: number, reference: number, referenceName: string, goal: { atMost: number; why: string }): BenchRow {
+export function costRow(
+  measurement: string,
+  value: number,
+  reference: number,
+  referenceName: string,
+  goal: { atMost: number; why: string },
+): BenchRow {
   const ratio = value / reference;
   const met = ratio <= goal.atMost;
   return {
@@ -56,12 +70,22 @@ export function costRow(measurement: string, value: number, reference: number, r
     ratio: `${ratio.toFixed(2)}×`,
     goal: `≤ ${goal.atMost}×`,
     met,
-    ...(met ? {} : { missed: `${ratio.toFixed(2)}× instead of ≤ ${goal.atMost}× (${((ratio / goal.atMost - 1) * 100).toFixed(0)} % over): ${goal.why}` }),
+    ...(met
+      ? {}
+      : {
+          missed: `${ratio.toFixed(2)}× instead of ≤ ${goal.atMost}× (${((ratio / goal.atMost - 1) * 100).toFixed(0)} % over): ${goal.why}`,
+        }),
   };
 }
 
 /** A throughput against the same work without rollups: the ratio is the share kept. */
-export function throughputRow(measurement: string, value: number, reference: number, referenceName: string, goal: { atLeast: number; why: string }): BenchRow {
+export function throughputRow(
+  measurement: string,
+  value: number,
+  reference: number,
+  referenceName: string,
+  goal: { atLeast: number; why: string },
+): BenchRow {
   const ratio = value / reference;
   const met = ratio >= goal.atLeast;
   return {
@@ -71,7 +95,11 @@ export function throughputRow(measurement: string, value: number, reference: num
     ratio: `${(ratio * 100).toFixed(0)} %`,
     goal: `≥ ${(goal.atLeast * 100).toFixed(0)} %`,
     met,
-    ...(met ? {} : { missed: `${(ratio * 100).toFixed(0)} % instead of ${(goal.atLeast * 100).toFixed(0)} % (${((goal.atLeast - ratio) * 100).toFixed(0)} points short): ${goal.why}` }),
+    ...(met
+      ? {}
+      : {
+          missed: `${(ratio * 100).toFixed(0)} % instead of ${(goal.atLeast * 100).toFixed(0)} % (${((goal.atLeast - ratio) * 100).toFixed(0)} points short): ${goal.why}`,
+        }),
   };
 }
 
@@ -85,7 +113,10 @@ const COLUMNS: Array<[keyof BenchRow, string]> = [
 
 /** The one table, in Markdown, which reads as well in a terminal. */
 export function formatTable(rows: BenchRow[]): string {
-  const cells = rows.map((row) => [...COLUMNS.map(([key]) => String(row[key] ?? '')), row.met === undefined ? '' : row.met ? 'met' : 'MISSED']);
+  const cells = rows.map((row) => [
+    ...COLUMNS.map(([key]) => String(row[key] ?? '')),
+    row.met === undefined ? '' : row.met ? 'met' : 'MISSED',
+  ]);
   const header = [...COLUMNS.map(([, title]) => title), ''];
   const widths = header.map((title, i) => Math.max(title.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (values: string[]) => `| ${values.map((v, i) => v.padEnd(widths[i] ?? 0)).join(' | ')} |`;

@@ -14,7 +14,11 @@ type Figures = typeof rollup;
 /** What GET /stats and /stats/api compute: the three figure functions at once, as the procedures call them. */
 function statsRequest(database: Database, figures: Figures, appId: string, now: Date) {
   return () =>
-    Promise.all([figures.getViewStats(database.db, appId, now), figures.getApiSummary(database.db, appId, now), figures.getDailyInvocations(database.db, appId, now)]);
+    Promise.all([
+      figures.getViewStats(database.db, appId, now),
+      figures.getApiSummary(database.db, appId, now),
+      figures.getDailyInvocations(database.db, appId, now),
+    ]);
 }
 
 interface ScaleResult {
@@ -30,7 +34,11 @@ interface ScaleResult {
  * times the rollup reads of all scales round-robin, so a busy moment of the
  * machine hits every scale alike, and the naive raw-SQL reads of each.
  */
-export async function measureStatsReads(database: Database, config: BenchConfig, log: (line: string) => void): Promise<{ rows: BenchRow[]; notes: string[] }> {
+export async function measureStatsReads(
+  database: Database,
+  config: BenchConfig,
+  log: (line: string) => void,
+): Promise<{ rows: BenchRow[]; notes: string[] }> {
   const now = new Date();
   const notes: string[] = [];
   const loaded: Array<{ events: number; appId: string; loadSeconds: number }> = [];
@@ -40,7 +48,9 @@ export async function measureStatsReads(database: Database, config: BenchConfig,
     const last = loaded.at(-1);
     const projected = last ? (last.loadSeconds * events) / last.events : 0;
     if (spent + projected > config.loadBudgetSeconds) {
-      notes.push(`/stats at ${power(events)} events was skipped: loading it would take about ${projected.toFixed(0)} s, past the ${config.loadBudgetSeconds} s load budget.`);
+      notes.push(
+        `/stats at ${power(events)} events was skipped: loading it would take about ${projected.toFixed(0)} s, past the ${config.loadBudgetSeconds} s load budget.`,
+      );
       continue;
     }
     const appId = randomUUID();
@@ -55,9 +65,18 @@ export async function measureStatsReads(database: Database, config: BenchConfig,
   const fast = await sampleRoundRobin(requests, config.samples.fast, config.samples.seconds * loaded.length);
   const results: ScaleResult[] = [];
   for (const [i, scale] of loaded.entries()) {
-    const slow = await sample(statsRequest(database, raw, scale.appId, now), { max: config.samples.slow, seconds: config.samples.seconds, warmup: 1 });
+    const slow = await sample(statsRequest(database, raw, scale.appId, now), {
+      max: config.samples.slow,
+      seconds: config.samples.seconds,
+      warmup: 1,
+    });
     const summary = (s: Samples) => ({ p50: percentile(s, 50), p99: percentile(s, 99), samples: s.durations.length });
-    results.push({ events: scale.events, rollup: summary(fast[i] ?? { durations: [] }), naive: summary(slow), loadSeconds: scale.loadSeconds });
+    results.push({
+      events: scale.events,
+      rollup: summary(fast[i] ?? { durations: [] }),
+      naive: summary(slow),
+      loadSeconds: scale.loadSeconds,
+    });
     notes.push(
       `/stats at ${power(scale.events)}: loaded in ${scale.loadSeconds.toFixed(0)} s (INSERT … SELECT through 16 connections, triggers on); ` +
         `${fast[i]?.durations.length ?? 0} rollup samples, ${slow.durations.length} naive samples (the p99 of few samples is their maximum).`,
@@ -66,7 +85,8 @@ export async function measureStatsReads(database: Database, config: BenchConfig,
   return { rows: statsRows(results), notes };
 }
 
-const WHY_SPEEDUP = 'the naive reads scan every event of the last 30 days (and all of them for the totals), the rollup reads a few hundred rows.';
+const WHY_SPEEDUP =
+  'the naive reads scan every event of the last 30 days (and all of them for the totals), the rollup reads a few hundred rows.';
 const WHY_FLAT =
   'the rollup read is a bounded number of index-scanned rows (30 days × used counter slots), so what varies is noise on a shared 2-core machine, not the event count.';
 
@@ -81,8 +101,18 @@ function statsRows(results: ScaleResult[]): BenchRow[] {
   const smallest = results[0];
   if (smallest && largest && largest !== smallest) {
     const label = `${power(largest.events)} vs ${power(smallest.events)}`;
-    rows.push(costRow(`/stats p50, ${label}`, largest.rollup.p50, smallest.rollup.p50, `at ${power(smallest.events)}`, { atMost: 1.5, why: WHY_FLAT }));
-    rows.push(costRow(`/stats p99, ${label}`, largest.rollup.p99, smallest.rollup.p99, `at ${power(smallest.events)}`, { atMost: 1.5, why: WHY_FLAT }));
+    rows.push(
+      costRow(`/stats p50, ${label}`, largest.rollup.p50, smallest.rollup.p50, `at ${power(smallest.events)}`, {
+        atMost: 1.5,
+        why: WHY_FLAT,
+      }),
+    );
+    rows.push(
+      costRow(`/stats p99, ${label}`, largest.rollup.p99, smallest.rollup.p99, `at ${power(smallest.events)}`, {
+        atMost: 1.5,
+        why: WHY_FLAT,
+      }),
+    );
   }
   return rows;
 }

@@ -10,8 +10,10 @@ import { type BenchRow, costRow, ms } from './report';
 const SCHEMA = 'bench_workspace';
 const WIDE = 'bench_wide_workspace';
 
-const WHY_PREVIEW = 'the preview runs in its own read-only transaction with session settings, looks the table up in the catalog and counts (or estimates) its rows: fixed costs the bare query does not pay.';
-const WHY_TABLES = 'listing reads information_schema.columns and counts each table up to the exact-count limit, beyond the one catalog query.';
+const WHY_PREVIEW =
+  'the preview runs in its own read-only transaction with session settings, looks the table up in the catalog and counts (or estimates) its rows: fixed costs the bare query does not pay.';
+const WHY_TABLES =
+  'listing reads information_schema.columns and counts each table up to the exact-count limit, beyond the one catalog query.';
 
 /** A workspace table of `rows` rows with a primary key, and a schema of many small tables. */
 export async function createWorkspaces(database: Database, config: BenchConfig, log: (line: string) => void): Promise<void> {
@@ -20,15 +22,27 @@ export async function createWorkspaces(database: Database, config: BenchConfig, 
   // Created as the service creates workspaces: with `_migrations` and the reader role the preview runs as.
   await createWorkspaceSchema(db, SCHEMA);
   await grantWorkspaceReader(db, SCHEMA); // the preview reads as the workspace's reader role
-  await sql.raw(`create table ${SCHEMA}.orders (id bigint primary key, customer text not null, amount numeric(12, 2), placed_at timestamptz not null)`).execute(db);
-  await sql.raw(`insert into ${SCHEMA}.orders select i, 'customer ' || (i % 5000), (i % 10000) / 100.0, now() - i * interval '1 second'
-    from generate_series(1, ${config.previewRows}) i`).execute(db);
+  await sql
+    .raw(
+      `create table ${SCHEMA}.orders (id bigint primary key, customer text not null, amount numeric(12, 2), placed_at timestamptz not null)`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `insert into ${SCHEMA}.orders select i, 'customer ' || (i % 5000), (i % 10000) / 100.0, now() - i * interval '1 second'
+    from generate_series(1, ${config.previewRows}) i`,
+    )
+    .execute(db);
   await sql.raw(`vacuum analyze ${SCHEMA}.orders`).execute(db);
   await createWorkspaceSchema(db, WIDE);
   for (let i = 0; i < config.schemaTables; i++) {
     const name = `t${String(i).padStart(3, '0')}`;
-    await sql.raw(`create table ${WIDE}.${name} (id bigint primary key, label text, created_at timestamptz default now());
-      create index on ${WIDE}.${name} (created_at); insert into ${WIDE}.${name} (id, label) select g, 'row ' || g from generate_series(1, 20) g`).execute(db);
+    await sql
+      .raw(
+        `create table ${WIDE}.${name} (id bigint primary key, label text, created_at timestamptz default now());
+      create index on ${WIDE}.${name} (created_at); insert into ${WIDE}.${name} (id, label) select g, 'row ' || g from generate_series(1, 20) g`,
+      )
+      .execute(db);
   }
   await sql.raw(`analyze`).execute(db);
 }
@@ -42,7 +56,11 @@ async function compare(work: () => Promise<unknown>, bare: () => Promise<unknown
 }
 
 /** Preview page 1 and a deep page vs the bare ORDER BY pk LIMIT/OFFSET; the table list vs one catalog query (p50 each). */
-export async function measureWorkspace(database: Database, config: BenchConfig, log: (line: string) => void): Promise<{ rows: BenchRow[]; notes: string[] }> {
+export async function measureWorkspace(
+  database: Database,
+  config: BenchConfig,
+  log: (line: string) => void,
+): Promise<{ rows: BenchRow[]; notes: string[] }> {
   const db = database.db;
   const rows: BenchRow[] = [];
   const notes: string[] = [];
@@ -61,7 +79,15 @@ export async function measureWorkspace(database: Database, config: BenchConfig, 
     );
     if (result.value instanceof Error) {
       const reference = `${ms(result.reference)} bare ORDER BY pk LIMIT/OFFSET`;
-      rows.push({ measurement, value: 'failed', reference, ratio: '', goal: '≤ 2×', met: false, missed: `the preview failed: ${result.value.message}.` });
+      rows.push({
+        measurement,
+        value: 'failed',
+        reference,
+        ratio: '',
+        goal: '≤ 2×',
+        met: false,
+        missed: `the preview failed: ${result.value.message}.`,
+      });
       continue;
     }
     rows.push(costRow(measurement, result.value, result.reference, 'bare ORDER BY pk LIMIT/OFFSET', { atMost: 2, why: WHY_PREVIEW }));
@@ -70,14 +96,20 @@ export async function measureWorkspace(database: Database, config: BenchConfig, 
   log('table list…');
   const tables = await compare(
     () => listWorkspaceTables(db, WIDE),
-    () => sql`select c.relname, pg_total_relation_size(c.oid) from pg_catalog.pg_class c
+    () =>
+      sql`select c.relname, pg_total_relation_size(c.oid) from pg_catalog.pg_class c
               join pg_catalog.pg_namespace n on n.oid = c.relnamespace
               where n.nspname = ${WIDE} and c.relkind in ('r', 'p') order by c.relname`.execute(db),
     config,
     false,
   );
   if (tables.value instanceof Error) throw tables.value;
-  rows.push(costRow(`/stats/tables, ${config.schemaTables} tables`, tables.value, tables.reference, 'one catalog query', { atMost: 3, why: WHY_TABLES }));
+  rows.push(
+    costRow(`/stats/tables, ${config.schemaTables} tables`, tables.value, tables.reference, 'one catalog query', {
+      atMost: 3,
+      why: WHY_TABLES,
+    }),
+  );
   notes.push(`/stats/tables: p50 of ${tables.samples} samples each.`);
   return { rows, notes };
 }

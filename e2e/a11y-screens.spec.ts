@@ -74,7 +74,13 @@ for (const screen of SCREENS) {
         const results = await new AxeBuilder({ page }).analyze();
         const serious = results.violations
           .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => `${v.id} (${v.impact}): ${v.help} → ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+          .map(
+            (v) =>
+              `${v.id} (${v.impact}): ${v.help} → ${v.nodes
+                .map((n) => n.target.join(' '))
+                .slice(0, 5)
+                .join(', ')}`,
+          );
         expect(serious, `${screen.name} ${scheme} ${size.name}`).toEqual([]);
         if (size.name === 'phone') {
           const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

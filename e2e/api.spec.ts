@@ -17,7 +17,9 @@ test('the API page shows GET /stats/api: the 30-day chart and the last 100 invoc
 
   const total = api.daily.reduce((sum, d) => sum + d.count, 0);
   const failed = api.daily.reduce((sum, d) => sum + d.errorCount, 0);
-  await expect(page.getByRole('group', { name: /^Invocations by day/ })).toContainText(`${formatNumber(total)} invocations in the last 30 days, ${formatNumber(failed)} failed`);
+  await expect(page.getByRole('group', { name: /^Invocations by day/ })).toContainText(
+    `${formatNumber(total)} invocations in the last 30 days, ${formatNumber(failed)} failed`,
+  );
   await expect(page.getByRole('group', { name: 'Average duration by day, last 30 days' })).toContainText('All times UTC.');
 
   const table = page.getByRole('table', { name: /Recent invocations/ });
@@ -25,7 +27,9 @@ test('the API page shows GET /stats/api: the 30-day chart and the last 100 invoc
   const rows = table.locator('tbody tr');
   await expect(rows).toHaveCount(100);
   const column = (index: number) => rows.locator(`td:nth-of-type(${index + 1})`).allInnerTexts();
-  expect(await rows.locator('td:nth-of-type(1) time').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('datetime')))).toEqual(api.recent.map((r) => r.startedAt));
+  expect(await rows.locator('td:nth-of-type(1) time').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('datetime')))).toEqual(
+    api.recent.map((r) => r.startedAt),
+  );
   expect(await rows.locator('td:nth-of-type(1) time').first().getAttribute('title')).toBe(formatUtc(api.recent[0]?.startedAt ?? '', true));
   expect(await column(1)).toEqual(api.recent.map((r) => r.method));
   expect(await column(2)).toEqual(api.recent.map((r) => r.path));
@@ -34,7 +38,9 @@ test('the API page shows GET /stats/api: the 30-day chart and the last 100 invoc
   expect((await column(5)).map((text) => text.match(/\d{3}/)?.[0])).toEqual(api.recent.map((r) => String(r.statusCode)));
   // A missing figure is a dash on screen and "none" for screen readers.
   const spaced = (text: string) => text.replace(/\s+/g, ' ');
-  expect((await column(6)).map(spaced)).toEqual(api.recent.map((r) => (r.memoryPeakBytes === null ? '— none' : spaced(formatMiB(r.memoryPeakBytes)))));
+  expect((await column(6)).map(spaced)).toEqual(
+    api.recent.map((r) => (r.memoryPeakBytes === null ? '— none' : spaced(formatMiB(r.memoryPeakBytes)))),
+  );
 });
 
 test('filters by status class, method and path', async ({ page }) => {
@@ -71,10 +77,23 @@ test('a failed invocation shows its status with words and its error expands', as
   const now = new Date();
   await db
     .insertInto('route_invocations')
-    .values({ app_id: world.bare.id, method: 'PATCH', path: '/api/broken', user_id: world.owner.id, started_at: now, duration_ms: 1234, status_code: 503, memory_peak_bytes: 12_582_912, error: `Error: first line\n${'stack frame\n'.repeat(20)}` })
+    .values({
+      app_id: world.bare.id,
+      method: 'PATCH',
+      path: '/api/broken',
+      user_id: world.owner.id,
+      started_at: now,
+      duration_ms: 1234,
+      status_code: 503,
+      memory_peak_bytes: 12_582_912,
+      error: `Error: first line\n${'stack frame\n'.repeat(20)}`,
+    })
     .execute();
   await signIn(page, world.owner, `/apps/${world.bare.naturalId}/api`);
-  const row = page.getByRole('table', { name: /Recent invocations/ }).locator('tbody tr').first();
+  const row = page
+    .getByRole('table', { name: /Recent invocations/ })
+    .locator('tbody tr')
+    .first();
   await expect(row).toContainText('PATCH');
   await expect(row).toContainText('1.2 s');
   await expect(row).toContainText('12.0 MiB');

@@ -13,7 +13,11 @@ test('/apps lists the apps the user can read, with role and 7-day views equal to
   await signIn(page, world.viewer);
   await expect(page.getByRole('heading', { name: 'Your apps' })).toBeVisible();
   const readable = await (await callerFor(serverDb(), world.viewer)).apps.list();
-  const cards = page.getByRole('list').filter({ has: page.getByRole('link') }).first().getByRole('listitem');
+  const cards = page
+    .getByRole('list')
+    .filter({ has: page.getByRole('link') })
+    .first()
+    .getByRole('listitem');
   await expect(cards).toHaveCount(readable.length);
   for (const app of [world.app, world.bare]) {
     const card = cards.filter({ hasText: app.naturalId });

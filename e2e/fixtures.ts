@@ -50,7 +50,13 @@ export async function createWorld(): Promise<World> {
     makeUser(db, { prefix: 'viewer' }),
     makeUser(db, { prefix: 'outsider' }),
   ]);
-  const app = await makeApp(db, owner, { workspace: true, members: [[member, 'member'], [viewer, 'viewer']] });
+  const app = await makeApp(db, owner, {
+    workspace: true,
+    members: [
+      [member, 'member'],
+      [viewer, 'viewer'],
+    ],
+  });
   const bare = await makeApp(db, owner, { members: [[viewer, 'viewer']] });
   const now = new Date();
   const people = [owner.id, member.id, viewer.id];
@@ -64,7 +70,9 @@ export async function createWorld(): Promise<World> {
 /** `items` (61 rows, primary key), `audit_log` (no primary key), `empty_things` (no rows). */
 async function createTables(db: Kysely<DB>, schema: string): Promise<void> {
   const t = (name: string) => sql.id(schema, name);
-  await sql`create table ${t('items')} (id integer primary key, label text not null, note text, payload jsonb, tags text[], price numeric(8, 2), created_at timestamptz not null)`.execute(db);
+  await sql`create table ${t('items')} (id integer primary key, label text not null, note text, payload jsonb, tags text[], price numeric(8, 2), created_at timestamptz not null)`.execute(
+    db,
+  );
   await sql`create index on ${t('items')} (label)`.execute(db);
   await sql`insert into ${t('items')}
     select g, 'item ' || g, case when g % 3 = 0 then null when g % 3 = 1 then '' else repeat('long note ', 12) end,
@@ -72,14 +80,19 @@ async function createTables(db: Kysely<DB>, schema: string): Promise<void> {
       array['a', 'b'], g * 1.25, timestamptz '2024-02-23 14:30:00+00' + make_interval(hours => g)
     from generate_series(1, 61) as g`.execute(db);
   await sql`create table ${t('audit_log')} (at timestamptz not null, actor text, detail jsonb)`.execute(db);
-  await sql`insert into ${t('audit_log')} select timestamptz '2024-02-23 14:30:00+00' + make_interval(mins => g), 'actor-' || g, '{"ok": true}' from generate_series(1, 30) as g`.execute(db);
+  await sql`insert into ${t('audit_log')} select timestamptz '2024-02-23 14:30:00+00' + make_interval(mins => g), 'actor-' || g, '{"ok": true}' from generate_series(1, 30) as g`.execute(
+    db,
+  );
   await sql`create table ${t('empty_things')} (id uuid primary key)`.execute(db);
   await sql`insert into ${t('_migrations')} (name) values ('0001_items'), ('0002_audit_log')`.execute(db);
 }
 
 /** A REST path's JSON as `user` sees it through a bearer token. */
 export async function rest<T>(path: string, user: TestUser, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(`${baseUrl()}${path}`, { ...init, headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json', ...init.headers } });
+  const response = await fetch(`${baseUrl()}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json', ...init.headers },
+  });
   if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }

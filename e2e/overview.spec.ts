@@ -21,7 +21,9 @@ test('the overview shows the figures of GET /stats, the charts and storage', asy
   await expect(card('Last viewed').locator('time')).toHaveAttribute('datetime', stats.lastViewedAt ?? '');
   await expect(card('Last viewed')).toContainText(formatUtc(stats.lastViewedAt ?? ''));
   await expect(card('Invocations (30 days)')).toContainText(formatNumber(stats.api.invocations30d));
-  await expect(card('Invocations (30 days)')).toContainText(`${formatNumber(stats.api.invocations7d)} in 7 days · ${formatNumber(stats.api.totalInvocations)} all time`);
+  await expect(card('Invocations (30 days)')).toContainText(
+    `${formatNumber(stats.api.invocations7d)} in 7 days · ${formatNumber(stats.api.totalInvocations)} all time`,
+  );
   await expect(card('Avg duration')).toContainText(formatDuration(stats.api.avgDurationMs));
   await expect(card('Error rate')).toContainText(formatPercent(stats.api.errorRate30d));
   await expect(card('Error rate')).toContainText(`${formatNumber(stats.api.errorCount30d)} failed in 30 days`);
@@ -94,7 +96,13 @@ test('the figures refresh by themselves every 30 s', async ({ page }) => {
   await signIn(page, world.owner, `/apps/${fresh.naturalId}`);
   const views = page.getByRole('group', { name: 'Views', exact: true });
   await expect(views).toContainText('0 in 7 days');
-  await db.insertInto('view_events').values([{ app_id: fresh.id, viewer_id: null }, { app_id: fresh.id, viewer_id: null }]).execute();
+  await db
+    .insertInto('view_events')
+    .values([
+      { app_id: fresh.id, viewer_id: null },
+      { app_id: fresh.id, viewer_id: null },
+    ])
+    .execute();
   await page.clock.fastForward('00:31');
   await expect(views).toContainText('2 in 7 days · 2 in 30 days');
   await expect(page.getByText(/Updated \d+ s ago/).first()).toBeVisible();

@@ -14,7 +14,10 @@ function rowsRegion(page: Page, table: string) {
 
 /** The text of one column of the rows on screen, by the column's position among the data cells. */
 async function columnValues(page: Page, table: string, index: number): Promise<string[]> {
-  return rowsRegion(page, table).locator('tbody tr').locator(`td:nth-of-type(${index + 1})`).allInnerTexts();
+  return rowsRegion(page, table)
+    .locator('tbody tr')
+    .locator(`td:nth-of-type(${index + 1})`)
+    .allInnerTexts();
 }
 
 test('the tables list shows what GET /stats/tables gives: rows, size, columns', async ({ page }) => {
@@ -66,7 +69,10 @@ test('paging through a table visits every row once, in the order of GET preview'
     await expect(rowsRegion(page, 'items')).toBeVisible();
     const ids = await columnValues(page, 'items', 0);
     const offset = seen.length;
-    const api = await rest<PreviewResult>(`/api/apps/${world.app.id}/stats/tables/items/preview`, world.owner, { method: 'POST', body: JSON.stringify({ limit: 25, offset }) });
+    const api = await rest<PreviewResult>(`/api/apps/${world.app.id}/stats/tables/items/preview`, world.owner, {
+      method: 'POST',
+      body: JSON.stringify({ limit: 25, offset }),
+    });
     expect(ids).toEqual(api.rows.map((r) => String(r.id)));
     seen.push(...ids);
     if (seen.length < 61) await page.getByRole('button', { name: 'Next' }).click();
@@ -93,7 +99,10 @@ test('column headers carry types; NULL, empty text and long values read differen
   await expect(region.getByRole('columnheader', { name: 'id integer' })).toBeVisible();
   await expect(region.getByRole('columnheader', { name: 'payload jsonb' })).toBeVisible();
   await expect(region.getByRole('columnheader', { name: 'created_at timestamp with time zone' })).toBeVisible();
-  const api = await rest<PreviewResult>(`/api/apps/${world.app.id}/stats/tables/items/preview`, world.owner, { method: 'POST', body: '{"limit": 1}' });
+  const api = await rest<PreviewResult>(`/api/apps/${world.app.id}/stats/tables/items/preview`, world.owner, {
+    method: 'POST',
+    body: '{"limit": 1}',
+  });
   expect(api.rows[0]?.created_at).toBe('2024-02-23T15:30:00.000Z');
   await expect(region.locator('tbody tr').first().locator('td:nth-of-type(7)')).toHaveText('2024-02-23 15:30:00.000 UTC');
   await expect(region.locator('tbody tr').first().locator('td:nth-of-type(6)')).toHaveText('1.25');
@@ -118,7 +127,13 @@ test('a table without primary key pages too; an empty table and an unknown one s
 test('a page that fails to load says so and Retry loads it', async ({ page }) => {
   await signIn(page, world.owner, `/apps/${world.app.naturalId}/tables/items`);
   await expect(page.getByRole('status').filter({ hasText: /^Rows/ })).toHaveText('Rows 1–25 of 61');
-  await page.route('**/api/trpc/**', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '[{"error":{"message":"The database cannot be reached; try again shortly","code":-32603,"data":{"code":"SERVICE_UNAVAILABLE","httpStatus":503}}}]' }));
+  await page.route('**/api/trpc/**', (route) =>
+    route.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      body: '[{"error":{"message":"The database cannot be reached; try again shortly","code":-32603,"data":{"code":"SERVICE_UNAVAILABLE","httpStatus":503}}}]',
+    }),
+  );
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByText('Could not load the rows.')).toBeVisible({ timeout: 20_000 });
   await expect(page.getByText('The database cannot be reached; try again shortly')).toBeVisible();

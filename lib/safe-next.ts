@@ -1,3 +1,5 @@
+import { hasControlCharacters } from './text';
+
 /**
  * A `?next=` target limited to paths of this site: starts with one `/`, no
  * scheme, no `//host`, no backslash tricks, no control characters. Anything
@@ -8,7 +10,7 @@ export function safeNextPath(value: string | string[] | null | undefined): strin
   if (!candidate || candidate.length > 2000) return '/apps';
   if (!candidate.startsWith('/') || candidate.startsWith('//') || candidate.includes('\\')) return '/apps';
   // Browsers drop tabs and newlines inside URLs, so "/\t/evil.example" could become "//evil.example".
-  if (/[\u0000-\u001f\u007f]/.test(candidate)) return '/apps';
+  if (hasControlCharacters(candidate)) return '/apps';
   try {
     const url = new URL(candidate, 'http://same.invalid');
     if (url.origin !== 'http://same.invalid') return '/apps';

@@ -48,7 +48,9 @@ async function seed(url: string, onlyWhenEmpty: boolean): Promise<Awaited<Return
 
 function printLogins(result: Awaited<ReturnType<typeof seedDemoData>>, url: string): void {
   console.log(`\n  appstats is starting on ${url}`);
-  console.log(result.seeded ? '  Demo data seeded. Sign in as one of:' : '  The database already had data; the demo logins, if it was seeded here:');
+  console.log(
+    result.seeded ? '  Demo data seeded. Sign in as one of:' : '  The database already had data; the demo logins, if it was seeded here:',
+  );
   for (const login of result.logins) console.log(`    ${login.username.padEnd(8)} ${login.password.padEnd(15)} ${login.description}`);
   console.log('');
 }

@@ -47,7 +47,9 @@ function counts(file: string, kind: 'vitest' | 'playwright'): { passed: number; 
   if (kind === 'vitest') {
     // A file that fails before any of its tests runs counts as a failure too, not as zero tests.
     const files = (report.testResults ?? []) as Array<{ status?: string; assertionResults?: Array<{ status?: string }> }>;
-    const brokenFiles = files.filter((file) => file.status === 'failed' && !file.assertionResults?.some((test) => test.status === 'failed')).length;
+    const brokenFiles = files.filter(
+      (file) => file.status === 'failed' && !file.assertionResults?.some((test) => test.status === 'failed'),
+    ).length;
     return { passed: Number(report.numPassedTests ?? 0), failed: Number(report.numFailedTests ?? 0) + brokenFiles };
   }
   const stats = report.stats as { expected?: number; unexpected?: number; flaky?: number } | undefined;
@@ -76,7 +78,13 @@ async function main(): Promise<number> {
       const port = await freePort();
       server = spawn(bin('next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
         stdio: ['ignore', 'ignore', 'inherit'],
-        env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, DATABASE_URL: appDbUrl, AUTH_SECRET: randomBytes(32).toString('hex'), PORT: String(port) },
+        env: {
+          ...process.env,
+          NEXT_DIST_DIR: DIST_DIR,
+          DATABASE_URL: appDbUrl,
+          AUTH_SECRET: randomBytes(32).toString('hex'),
+          PORT: String(port),
+        },
       });
       const baseUrl = `http://127.0.0.1:${port}`;
       await waitForHttp(`${baseUrl}/login`, server, 60_000);
@@ -84,7 +92,11 @@ async function main(): Promise<number> {
     }
     const vitestReport = path.join(reportDir, 'vitest.json');
     const withoutServer = noServer ? ['--exclude', 'test/http/**'] : [];
-    await run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`, ...withoutServer, ...filters], env);
+    await run(
+      bin('vitest'),
+      ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`, ...withoutServer, ...filters],
+      env,
+    );
     const unit = counts(vitestReport, 'vitest');
     passed += unit.passed;
     failures += unit.failed;

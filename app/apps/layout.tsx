@@ -18,7 +18,10 @@ export default async function AppsLayout({ children }: { children: ReactNode }) 
   const apps = await readableApps();
   return (
     <>
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-surface focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-surface focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
       <TopBar username={user.username} apps={apps.map(({ id, naturalId, name }) => ({ id, naturalId, name }))} />

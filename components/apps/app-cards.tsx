@@ -16,10 +16,16 @@ export function AppCards({ apps, sparklines }: { apps: App[]; sparklines: Spark[
       {apps.map((app) => {
         const spark = byApp.get(app.id);
         return (
-          <li key={app.id} className="relative flex min-w-0 flex-col gap-3 rounded-xl border border-line bg-surface p-4 focus-within:ring-2 focus-within:ring-accent">
+          <li
+            key={app.id}
+            className="relative flex min-w-0 flex-col gap-3 rounded-xl border border-line bg-surface p-4 focus-within:ring-2 focus-within:ring-accent"
+          >
             <div className="min-w-0">
               <h2 className="truncate text-base font-semibold">
-                <Link href={`/apps/${encodeURIComponent(app.naturalId)}`} className="after:absolute after:inset-0 hover:underline focus-visible:outline-none">
+                <Link
+                  href={`/apps/${encodeURIComponent(app.naturalId)}`}
+                  className="after:absolute after:inset-0 hover:underline focus-visible:outline-none"
+                >
                   {app.name}
                 </Link>
               </h2>
@@ -35,7 +41,8 @@ export function AppCards({ apps, sparklines }: { apps: App[]; sparklines: Spark[
               <p className="tabular text-sm text-muted">
                 {spark ? (
                   <>
-                    <span className="font-semibold text-fg">{formatNumber(spark.views7d)}</span> {spark.views7d === 1 ? 'view' : 'views'} in 7 days
+                    <span className="font-semibold text-fg">{formatNumber(spark.views7d)}</span> {spark.views7d === 1 ? 'view' : 'views'} in
+                    7 days
                   </>
                 ) : (
                   <Skeleton className="inline-block h-4 w-28 align-middle" />

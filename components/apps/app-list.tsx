@@ -21,7 +21,8 @@ export function AppList() {
           list.length === 0 ? (
             <div className="rounded-xl border border-line bg-surface">
               <EmptyState title="No apps yet">
-                Apps you own, belong to, or that are public show here as soon as an admin adds you to one. Ask an app&apos;s owner for access.
+                Apps you own, belong to, or that are public show here as soon as an admin adds you to one. Ask an app&apos;s owner for
+                access.
               </EmptyState>
             </div>
           ) : (

@@ -7,7 +7,19 @@ import { useHydrated } from './use-hydrated';
  * A chart's box of fixed height (no layout shift while Recharts waits for the
  * browser), labelled for screen readers, with its one-sentence summary in text.
  */
-export function ChartFrame({ label, summary, height, legend, children }: { label: string; summary: string; height: number; legend?: ReactNode; children: ReactNode }) {
+export function ChartFrame({
+  label,
+  summary,
+  height,
+  legend,
+  children,
+}: {
+  label: string;
+  summary: string;
+  height: number;
+  legend?: ReactNode;
+  children: ReactNode;
+}) {
   const hydrated = useHydrated();
   return (
     <figure role="group" aria-label={label} className="min-w-0">

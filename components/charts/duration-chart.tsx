@@ -39,7 +39,16 @@ export function DurationChart({ daily }: { daily: DailyPoint[] }) {
           labelFormatter={(_, payload) => (payload?.[0]?.payload as Point | undefined)?.full ?? ''}
           formatter={(value) => [formatDuration(Number(value)), 'Avg duration']}
         />
-        <Line type="monotone" dataKey="avg" name="Avg duration" stroke="var(--chart-1)" strokeWidth={2} dot={false} connectNulls={false} isAnimationActive={false} />
+        <Line
+          type="monotone"
+          dataKey="avg"
+          name="Avg duration"
+          stroke="var(--chart-1)"
+          strokeWidth={2}
+          dot={false}
+          connectNulls={false}
+          isAnimationActive={false}
+        />
       </LineChart>
     </ChartFrame>
   );

@@ -45,7 +45,12 @@ export function InvocationsChart({ daily }: { daily: DailyPoint[] }) {
     />
   );
   return (
-    <ChartFrame label="Invocations by day, last 30 days, succeeded and failed" summary={invocationsSummary(daily)} height={220} legend={legend}>
+    <ChartFrame
+      label="Invocations by day, last 30 days, succeeded and failed"
+      summary={invocationsSummary(daily)}
+      height={220}
+      legend={legend}
+    >
       <BarChart responsive style={{ width: '100%', height: '100%' }} data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid vertical={false} stroke="var(--border)" />
         <XAxis dataKey="label" tickLine={false} axisLine={{ stroke: 'var(--border)' }} minTickGap={16} interval="preserveStartEnd" />

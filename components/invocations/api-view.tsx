@@ -32,7 +32,11 @@ export function ApiView({ appId }: { appId: string }) {
         <QueryView query={api} what="the recent invocations" skeleton={<RecentSkeleton />}>
           {({ recent }) => {
             if (recent.length === 0) {
-              return <EmptyState title="No invocations yet">The last 100 calls of the app&apos;s server routes show here the moment they are recorded.</EmptyState>;
+              return (
+                <EmptyState title="No invocations yet">
+                  The last 100 calls of the app&apos;s server routes show here the moment they are recorded.
+                </EmptyState>
+              );
             }
             const methods = [...new Set(recent.map((r) => r.method))].sort();
             const shown = recent.filter((row) => matches(filter, row));
@@ -41,7 +45,9 @@ export function ApiView({ appId }: { appId: string }) {
                 <div className="space-y-2 px-4 pb-3">
                   <InvocationFilters filter={filter} methods={methods} onChange={setFilter} />
                   <p role="status" className="text-sm text-muted">
-                    {shown.length === recent.length ? `The last ${formatNumber(recent.length)} invocations, newest first.` : `${formatNumber(shown.length)} of the last ${formatNumber(recent.length)} invocations match.`}
+                    {shown.length === recent.length
+                      ? `The last ${formatNumber(recent.length)} invocations, newest first.`
+                      : `${formatNumber(shown.length)} of the last ${formatNumber(recent.length)} invocations match.`}
                   </p>
                 </div>
                 {shown.length === 0 ? (

@@ -11,7 +11,10 @@ export interface InvocationFilter {
 export const NO_FILTER: InvocationFilter = { status: 'all', method: 'all', path: '' };
 
 /** Whether an invocation passes the filter; "failed" follows the contract (an error, or status 500 and up). */
-export function matches(filter: InvocationFilter, row: { statusCode: number; method: string; path: string; error: string | null }): boolean {
+export function matches(
+  filter: InvocationFilter,
+  row: { statusCode: number; method: string; path: string; error: string | null },
+): boolean {
   if (filter.method !== 'all' && row.method !== filter.method) return false;
   if (filter.path && !row.path.toLowerCase().includes(filter.path.trim().toLowerCase())) return false;
   if (filter.status === 'all') return true;
@@ -22,7 +25,15 @@ export function matches(filter: InvocationFilter, row: { statusCode: number; met
 const control = 'rounded-md border border-line bg-surface px-2 py-1.5 text-sm';
 
 /** Status class, method and a path search, each a labelled control. */
-export function InvocationFilters({ filter, methods, onChange }: { filter: InvocationFilter; methods: string[]; onChange: (next: InvocationFilter) => void }) {
+export function InvocationFilters({
+  filter,
+  methods,
+  onChange,
+}: {
+  filter: InvocationFilter;
+  methods: string[];
+  onChange: (next: InvocationFilter) => void;
+}) {
   return (
     <div className="flex flex-wrap items-end gap-3">
       <label className="flex min-w-0 flex-1 flex-col gap-1 text-sm font-medium sm:flex-none">
@@ -49,7 +60,13 @@ export function InvocationFilters({ filter, methods, onChange }: { filter: Invoc
       </label>
       <label className="flex min-w-0 basis-full flex-col gap-1 text-sm font-medium sm:basis-64">
         Search path
-        <input type="search" value={filter.path} placeholder="/api/…" onChange={(e) => onChange({ ...filter, path: e.target.value })} className={`${control} font-mono`} />
+        <input
+          type="search"
+          value={filter.path}
+          placeholder="/api/…"
+          onChange={(e) => onChange({ ...filter, path: e.target.value })}
+          className={`${control} font-mono`}
+        />
       </label>
     </div>
   );

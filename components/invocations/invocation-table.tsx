@@ -14,7 +14,8 @@ function None() {
   );
 }
 
-const th = 'sticky top-0 z-10 border-b border-line bg-surface-muted px-3 py-2 text-xs font-semibold uppercase tracking-wide text-muted whitespace-nowrap';
+const th =
+  'sticky top-0 z-10 border-b border-line bg-surface-muted px-3 py-2 text-xs font-semibold uppercase tracking-wide text-muted whitespace-nowrap';
 const td = 'border-b border-line px-3 py-1.5 align-top';
 
 /** The recent invocations, newest first, in a box that scrolls sideways on a phone. */
@@ -72,9 +73,15 @@ export function InvocationTable({ rows, now }: { rows: Invocation[]; now: number
               <td className={td}>
                 <StatusChip code={row.statusCode} />
               </td>
-              <td className={`${td} tabular text-right whitespace-nowrap`}>{row.memoryPeakBytes === null ? <None /> : formatMiB(row.memoryPeakBytes)}</td>
+              <td className={`${td} tabular text-right whitespace-nowrap`}>
+                {row.memoryPeakBytes === null ? <None /> : formatMiB(row.memoryPeakBytes)}
+              </td>
               <td className={`${td} text-xs`}>
-                {row.error ? <ExpandableText text={row.error} label={`the error at ${formatUtc(row.startedAt, true)}`} width="max-w-[16rem]" /> : <None />}
+                {row.error ? (
+                  <ExpandableText text={row.error} label={`the error at ${formatUtc(row.startedAt, true)}`} width="max-w-[16rem]" />
+                ) : (
+                  <None />
+                )}
               </td>
             </tr>
           ))}

@@ -9,7 +9,10 @@ const CLASSES = {
 export function StatusChip({ code }: { code: number }) {
   const kind = CLASSES[Math.floor(code / 100) as keyof typeof CLASSES] ?? { tone: 'border-line text-muted', icon: '?', word: 'other' };
   return (
-    <span title={`${code}: ${kind.word}`} className={`tabular inline-flex items-center gap-1 whitespace-nowrap rounded border px-1.5 py-px font-mono text-xs font-semibold ${kind.tone}`}>
+    <span
+      title={`${code}: ${kind.word}`}
+      className={`tabular inline-flex items-center gap-1 whitespace-nowrap rounded border px-1.5 py-px font-mono text-xs font-semibold ${kind.tone}`}
+    >
       <span aria-hidden="true">{kind.icon}</span>
       {code}
       <span className="sr-only"> {kind.word}</span>

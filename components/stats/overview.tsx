@@ -35,7 +35,9 @@ export function Overview({ appId }: { appId: string }) {
               {(data) =>
                 data.views7d === 0 ? (
                   <div className="flex h-[220px] items-center justify-center">
-                    <EmptyState title="No views in the last 7 days">Views show here the moment they are recorded. All times UTC.</EmptyState>
+                    <EmptyState title="No views in the last 7 days">
+                      Views show here the moment they are recorded. All times UTC.
+                    </EmptyState>
                   </div>
                 ) : (
                   <ViewsChart byDay={data.viewsByDay} />

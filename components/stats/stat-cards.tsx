@@ -4,7 +4,19 @@ import type { RouterOutputs } from '@/trpc/react';
 
 type Overview = RouterOutputs['stats']['overview'];
 
-function StatCard({ label, value, title, tone, children }: { label: string; value: string; title?: string; tone?: 'warn' | 'error'; children: ReactNode }) {
+function StatCard({
+  label,
+  value,
+  title,
+  tone,
+  children,
+}: {
+  label: string;
+  value: string;
+  title?: string;
+  tone?: 'warn' | 'error';
+  children: ReactNode;
+}) {
   const color = tone === 'error' ? 'text-error' : tone === 'warn' ? 'text-warn' : '';
   return (
     <div role="group" aria-label={label} className="min-w-0 rounded-xl border border-line bg-surface px-4 py-3">
@@ -37,7 +49,11 @@ export function StatCards({ overview, now }: { overview: Overview; now: number }
       <StatCard label="Unique viewers" value={formatNumber(overview.uniqueViewers)}>
         signed-in viewers, all time
       </StatCard>
-      <StatCard label="Last viewed" value={lastViewed ? formatRelative(lastViewed, now) : 'Never'} title={lastViewed ? formatUtc(lastViewed, true) : undefined}>
+      <StatCard
+        label="Last viewed"
+        value={lastViewed ? formatRelative(lastViewed, now) : 'Never'}
+        title={lastViewed ? formatUtc(lastViewed, true) : undefined}
+      >
         {lastViewed ? <time dateTime={lastViewed}>{formatUtc(lastViewed)}</time> : 'no views yet'}
       </StatCard>
       <StatCard label="Invocations (30 days)" value={formatNumber(api.invocations30d)}>

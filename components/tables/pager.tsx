@@ -45,7 +45,11 @@ export function Pager({
       <div className="flex flex-wrap items-center gap-3">
         <label className="flex items-center gap-2">
           <span className="text-muted">Rows per page</span>
-          <select value={size} onChange={(event) => onSize(Number(event.target.value))} className="rounded-md border border-line bg-surface px-2 py-1">
+          <select
+            value={size}
+            onChange={(event) => onSize(Number(event.target.value))}
+            className="rounded-md border border-line bg-surface px-2 py-1"
+          >
             {PAGE_SIZES.map((option) => (
               <option key={option} value={option}>
                 {option}

@@ -12,13 +12,26 @@ export interface GridColumn {
  * One page of rows: a real table whose header sticks while its own box
  * scrolls both ways (the page itself never scrolls sideways).
  */
-export function RowsGrid({ table, columns, rows, firstRow }: { table: string; columns: GridColumn[]; rows: Array<Record<string, unknown>>; firstRow: number }) {
+export function RowsGrid({
+  table,
+  columns,
+  rows,
+  firstRow,
+}: {
+  table: string;
+  columns: GridColumn[];
+  rows: Array<Record<string, unknown>>;
+  firstRow: number;
+}) {
   return (
     <div className="relative max-h-[70vh] overflow-auto" tabIndex={0} role="region" aria-label={`Rows of ${table}`}>
       <table className="min-w-full border-separate border-spacing-0 font-mono text-xs">
         <thead>
           <tr>
-            <th scope="col" className="sticky top-0 left-0 z-20 border-b border-line bg-surface-muted px-3 py-2 text-right font-sans font-medium text-muted">
+            <th
+              scope="col"
+              className="sticky top-0 left-0 z-20 border-b border-line bg-surface-muted px-3 py-2 text-right font-sans font-medium text-muted"
+            >
               <span className="sr-only">Row number</span>#
             </th>
             {columns.map((column) => (
@@ -40,7 +53,10 @@ export function RowsGrid({ table, columns, rows, firstRow }: { table: string; co
                 {firstRow + index}
               </th>
               {columns.map((column) => (
-                <td key={column.name} className={`border-b border-line px-3 py-1.5 align-top ${isNumericType(column.oid) ? 'text-right' : ''}`}>
+                <td
+                  key={column.name}
+                  className={`border-b border-line px-3 py-1.5 align-top ${isNumericType(column.oid) ? 'text-right' : ''}`}
+                >
                   <CellValue value={row[column.name]} oid={column.oid} label={`${column.name}, row ${firstRow + index}`} />
                 </td>
               ))}

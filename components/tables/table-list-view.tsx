@@ -50,11 +50,17 @@ export function TableListView({ appId, tables }: { appId: string; tables: Table[
               <Fragment key={table.name}>
                 <tr className="border-b border-line last:border-b-0">
                   <th scope="row" className={`${td} break-all text-left font-mono font-medium`}>
-                    <Link href={`/apps/${encodeURIComponent(appId)}/tables/${encodeURIComponent(table.name)}`} className="text-accent underline-offset-2 hover:underline">
+                    <Link
+                      href={`/apps/${encodeURIComponent(appId)}/tables/${encodeURIComponent(table.name)}`}
+                      className="text-accent underline-offset-2 hover:underline"
+                    >
                       {table.name}
                     </Link>
                   </th>
-                  <td className={`${td} tabular whitespace-nowrap text-right`} title={estimated ? `About ${formatNumber(table.rowCount)} rows (estimate)` : undefined}>
+                  <td
+                    className={`${td} tabular whitespace-nowrap text-right`}
+                    title={estimated ? `About ${formatNumber(table.rowCount)} rows (estimate)` : undefined}
+                  >
                     {formatRowCount(table.rowCount, estimated)}
                   </td>
                   <td className={`${td} tabular whitespace-nowrap text-right`}>{formatBytes(table.sizeBytes)}</td>
@@ -66,7 +72,10 @@ export function TableListView({ appId, tables }: { appId: string; tables: Table[
                       onClick={() => toggle(table.name)}
                       className="inline-flex items-center gap-1 rounded text-sm text-fg hover:underline"
                     >
-                      <span aria-hidden="true" className={`inline-block transition-transform motion-reduce:transition-none ${expanded ? 'rotate-90' : ''}`}>
+                      <span
+                        aria-hidden="true"
+                        className={`inline-block transition-transform motion-reduce:transition-none ${expanded ? 'rotate-90' : ''}`}
+                      >
                         ▸
                       </span>
                       {table.columns.length} {table.columns.length === 1 ? 'column' : 'columns'}

@@ -53,7 +53,9 @@ export function TableList({ appId, hasWorkspace }: { appId: string; hasWorkspace
           return (
             <>
               <p role="status" className="text-sm text-muted">
-                {needle ? `${shown.length} of ${list.length} tables match “${filter.trim()}”.` : `${list.length} ${list.length === 1 ? 'table' : 'tables'}.`}
+                {needle
+                  ? `${shown.length} of ${list.length} tables match “${filter.trim()}”.`
+                  : `${list.length} ${list.length === 1 ? 'table' : 'tables'}.`}
               </p>
               {shown.length === 0 ? (
                 <Card>

@@ -26,7 +26,10 @@ export function TableRows({ appId, table }: { appId: string; table: string }) {
   const pathname = usePathname();
   const search = useSearchParams();
   const { page, size } = parsePaging({ page: search.get('page'), size: search.get('size') });
-  const preview = trpc.stats.preview.useQuery({ appId, table, limit: size, offset: (page - 1) * size }, { placeholderData: keepPreviousData });
+  const preview = trpc.stats.preview.useQuery(
+    { appId, table, limit: size, offset: (page - 1) * size },
+    { placeholderData: keepPreviousData },
+  );
   const tables = trpc.stats.tables.useQuery({ appId });
   const info = tables.data?.find((t) => t.name === table);
 
@@ -68,10 +71,18 @@ export function TableRows({ appId, table }: { appId: string; table: string }) {
         <QueryView query={preview} what="the rows" skeleton={<RowsSkeleton rows={Math.min(size, 12)} />}>
           {(result) => {
             const types = new Map((info?.columns ?? []).map((c) => [c.name, c.type]));
-            const columns: GridColumn[] = result.fields.map((f) => ({ name: f.name, oid: f.dataTypeID, type: columnType(types.get(f.name), f.dataTypeID) }));
+            const columns: GridColumn[] = result.fields.map((f) => ({
+              name: f.name,
+              oid: f.dataTypeID,
+              type: columnType(types.get(f.name), f.dataTypeID),
+            }));
             const estimated = 'totalRowsEstimated' in result && result.totalRowsEstimated === true;
             return (
-              <div data-page={page} aria-busy={preview.isPlaceholderData} className={preview.isPlaceholderData ? 'opacity-60 transition-opacity' : ''}>
+              <div
+                data-page={page}
+                aria-busy={preview.isPlaceholderData}
+                className={preview.isPlaceholderData ? 'opacity-60 transition-opacity' : ''}
+              >
                 {result.rows.length === 0 ? (
                   <EmptyState title={result.totalRows === 0 ? 'This table has no rows yet' : 'No rows on this page'}>
                     {result.totalRows === 0 ? 'Rows show here the moment the app writes them.' : 'Go back to the first page.'}
@@ -81,7 +92,8 @@ export function TableRows({ appId, table }: { appId: string; table: string }) {
                     {result.cellsCut !== undefined && (
                       <p role="note" className="border-b border-line px-4 py-2 text-sm text-muted">
                         {new Intl.NumberFormat('en-US').format(result.cellsCut)} large values on this page are cut to{' '}
-                        {formatBytes(result.cellCutBytes ?? 0)} each so the page stays within 1 MiB; choose fewer rows per page to see more of each.
+                        {formatBytes(result.cellCutBytes ?? 0)} each so the page stays within 1 MiB; choose fewer rows per page to see more
+                        of each.
                       </p>
                     )}
                     <RowsGrid table={table} columns={columns} rows={result.rows} firstRow={(page - 1) * size + 1} />

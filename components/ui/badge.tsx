@@ -11,7 +11,17 @@ const TONES = {
 export type BadgeTone = keyof typeof TONES;
 
 /** A small label; the text says what it means, the colour only repeats it. */
-export function Badge({ tone = 'neutral', mono = false, title, children }: { tone?: BadgeTone; mono?: boolean; title?: string; children: ReactNode }) {
+export function Badge({
+  tone = 'neutral',
+  mono = false,
+  title,
+  children,
+}: {
+  tone?: BadgeTone;
+  mono?: boolean;
+  title?: string;
+  children: ReactNode;
+}) {
   return (
     <span
       title={title}

@@ -3,7 +3,17 @@
 import { useState } from 'react';
 
 /** Long text cut to one line, with a button that shows all of it (and hides it again). */
-export function ExpandableText({ text, full = text, label, width = 'max-w-[18rem]' }: { text: string; full?: string; label: string; width?: string }) {
+export function ExpandableText({
+  text,
+  full = text,
+  label,
+  width = 'max-w-[18rem]',
+}: {
+  text: string;
+  full?: string;
+  label: string;
+  width?: string;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <span className="flex items-start gap-2">

@@ -17,7 +17,19 @@ export interface QueryLike<T> {
  * skeleton until the first answer, the error with a Retry when there is no
  * data to show, the data otherwise (kept on screen when a refresh fails).
  */
-export function QueryView<T>({ query, what, skeleton, children, className }: { query: QueryLike<T>; what: string; skeleton: ReactNode; children: (data: T) => ReactNode; className?: string }) {
+export function QueryView<T>({
+  query,
+  what,
+  skeleton,
+  children,
+  className,
+}: {
+  query: QueryLike<T>;
+  what: string;
+  skeleton: ReactNode;
+  children: (data: T) => ReactNode;
+  className?: string;
+}) {
   if (query.data !== undefined) {
     return (
       <div data-state="ready" className={className}>
@@ -36,7 +48,12 @@ export function QueryView<T>({ query, what, skeleton, children, className }: { q
   if (query.error) {
     return (
       <div data-state="error" className={className}>
-        <ErrorState what={`Could not load ${what}.`} message={failureMessage(query.error)} onRetry={() => query.refetch()} retrying={query.isFetching} />
+        <ErrorState
+          what={`Could not load ${what}.`}
+          message={failureMessage(query.error)}
+          onRetry={() => query.refetch()}
+          retrying={query.isFetching}
+        />
       </div>
     );
   }

@@ -2,7 +2,9 @@ import type { CSSProperties } from 'react';
 
 /** A grey placeholder block of the size of what will load; hidden from screen readers. */
 export function Skeleton({ className = '', style }: { className?: string; style?: CSSProperties }) {
-  return <div aria-hidden="true" style={style} className={`animate-pulse rounded-md bg-skeleton motion-reduce:animate-none ${className}`} />;
+  return (
+    <div aria-hidden="true" style={style} className={`animate-pulse rounded-md bg-skeleton motion-reduce:animate-none ${className}`} />
+  );
 }
 
 /** Announces loading once for assistive technology while skeletons show. */

@@ -12,7 +12,17 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
 }
 
 /** What failed, and a Retry button. */
-export function ErrorState({ what, message, onRetry, retrying = false }: { what: string; message?: string; onRetry: () => void; retrying?: boolean }) {
+export function ErrorState({
+  what,
+  message,
+  onRetry,
+  retrying = false,
+}: {
+  what: string;
+  message?: string;
+  onRetry: () => void;
+  retrying?: boolean;
+}) {
   return (
     <div role="alert" className="flex flex-col items-center justify-center gap-2 px-4 py-10 text-center">
       <p className="font-medium text-error">

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useNow } from '@/components/ui/use-now';
 import { formatUtc } from '@/lib/format';
 
 function ago(seconds: number): string {
@@ -10,12 +10,7 @@ function ago(seconds: number): string {
 
 /** "Updated 12 s ago", ticking each second; says so while a refresh is under way. */
 export function UpdatedAgo({ updatedAt, fetching }: { updatedAt: number; fetching: boolean }) {
-  const [now, setNow] = useState<number | null>(null);
-  useEffect(() => {
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, []);
+  const now = useNow(null, 1000);
   if (!updatedAt) return null;
   const seconds = now === null ? 0 : Math.max(0, Math.floor((now - updatedAt) / 1000));
   return (

@@ -62,11 +62,21 @@ async function consumeBudget(db: Kysely<DB>, key: string, now: Date, limit: numb
  * (server/trpc/init.ts): when `allowed` is false, the call is refused with
  * `Retry-After: retryAfterSeconds`.
  */
-export function consumeTokenBudget(db: Kysely<DB>, tokenId: string, now: Date = new Date(), limit: number = tokenRateLimit()): Promise<Budget> {
+export function consumeTokenBudget(
+  db: Kysely<DB>,
+  tokenId: string,
+  now: Date = new Date(),
+  limit: number = tokenRateLimit(),
+): Promise<Budget> {
   return consumeBudget(db, `token:${tokenId}`, now, limit);
 }
 
 /** Spends one request of a signed-in session's budget; the key holds the session id's hash, never the id. */
-export function consumeSessionBudget(db: Kysely<DB>, sessionId: string, now: Date = new Date(), limit: number = sessionRateLimit()): Promise<Budget> {
+export function consumeSessionBudget(
+  db: Kysely<DB>,
+  sessionId: string,
+  now: Date = new Date(),
+  limit: number = sessionRateLimit(),
+): Promise<Budget> {
   return consumeBudget(db, `session:${hashSessionId(sessionId)}`, now, limit);
 }

@@ -58,6 +58,9 @@ export function sharedDatabase(): Database {
   const url = env().DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: start the server through `npm run dev` or `npm start`');
   // A request never waits on a statement or a lock for longer than this; past it the answer is 503 (rest/errors.ts).
-  shared = createDatabase(url, { timeouts: { statementMs: 10_000, lockMs: 3_000 }, log: (message, error) => logger.warn({ err: error }, message) });
+  shared = createDatabase(url, {
+    timeouts: { statementMs: 10_000, lockMs: 3_000 },
+    log: (message, error) => logger.warn({ err: error }, message),
+  });
   return shared;
 }

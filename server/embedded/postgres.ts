@@ -135,7 +135,8 @@ export async function startEmbedded(options: StartOptions): Promise<EmbeddedServ
     throw new Error(`Embedded PostgreSQL failed to start in ${dataDir}: ${String(error ?? 'exited')}`);
   }
   try {
-    if (!(await waitForSuperuser(port, password, passwordFile, 10_000))) throw new Error(`Embedded PostgreSQL in ${dataDir} does not answer`);
+    if (!(await waitForSuperuser(port, password, passwordFile, 10_000)))
+      throw new Error(`Embedded PostgreSQL in ${dataDir} does not answer`);
   } catch (error) {
     await server.stop();
     throw error;

@@ -36,11 +36,15 @@ async function ensureRole(admin: pg.Client, { role, password }: ServiceRole): Pr
   const found = await admin.query('select 1 from pg_roles where rolname = $1', [role]);
   // Also for an existing role: its attributes and password are set to these again.
   const verb = found.rowCount === 0 ? 'create' : 'alter';
-  await admin.query(`${verb} role ${admin.escapeIdentifier(role)} with ${ATTRIBUTES} password ${admin.escapeLiteral(scramVerifier(password))}`);
+  await admin.query(
+    `${verb} role ${admin.escapeIdentifier(role)} with ${ATTRIBUTES} password ${admin.escapeLiteral(scramVerifier(password))}`,
+  );
 }
 
 async function ensureOwnedDatabase(admin: pg.Client, { role, database }: ServiceRole): Promise<void> {
-  const found = await admin.query<{ owner: string }>('select pg_get_userbyid(datdba) as owner from pg_database where datname = $1', [database]);
+  const found = await admin.query<{ owner: string }>('select pg_get_userbyid(datdba) as owner from pg_database where datname = $1', [
+    database,
+  ]);
   const owner = found.rows[0]?.owner;
   if (owner === undefined) {
     await admin.query(`create database ${admin.escapeIdentifier(database)} owner ${admin.escapeIdentifier(role)}`);

@@ -58,7 +58,9 @@ async function replaceLegacyPassword(port: number, password: string, file: strin
   } catch (error) {
     if ((await probe(superuserUrl(port, password))) === 'ok') return;
     if ((error as { code?: string }).code === '28P01') {
-      throw new Error(`The embedded PostgreSQL on port ${port} refuses the superuser password kept in ${file}: restore that file, or delete the data folder beside it to start afresh`);
+      throw new Error(
+        `The embedded PostgreSQL on port ${port} refuses the superuser password kept in ${file}: restore that file, or delete the data folder beside it to start afresh`,
+      );
     }
     throw error;
   } finally {

@@ -78,7 +78,12 @@ export const HEADERS: Record<string, Json> = {
   'WWW-Authenticate': header('`Bearer realm="appstats"`'),
 };
 
-const ERROR_HEADERS: Partial<Record<ErrorStatus, string[]>> = { 401: ['WWW-Authenticate'], 405: ['Allow'], 429: ['Retry-After'], 503: ['Retry-After'] };
+const ERROR_HEADERS: Partial<Record<ErrorStatus, string[]>> = {
+  401: ['WWW-Authenticate'],
+  405: ['Allow'],
+  429: ['Retry-After'],
+  503: ['Retry-After'],
+};
 
 /** References to headers of `components.headers`. */
 export const headerRefs = (names: string[]) => Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
@@ -90,14 +95,27 @@ export function errorResponses(): Record<string, Json> {
       const status = Number(key) as ErrorStatus;
       // A wrong method is answered before a request id is given.
       const headers = headerRefs([...(status === 405 ? [] : ['X-Request-Id']), ...(ERROR_HEADERS[status] ?? [])]);
-      return [errorName(status), { description: `${code}: ${description}`, headers, content: { 'application/json': { schema: { $ref: `#/components/schemas/${errorName(status)}` } } } }];
+      return [
+        errorName(status),
+        {
+          description: `${code}: ${description}`,
+          headers,
+          content: { 'application/json': { schema: { $ref: `#/components/schemas/${errorName(status)}` } } },
+        },
+      ];
     }),
   );
 }
 
 /** `components.parameters`. */
 export const PARAMETERS: Record<string, Json> = {
-  AppId: { name: 'id', in: 'path', required: true, description: 'App UUID or natural ID', schema: { type: 'string', minLength: 1, maxLength: 200 } },
+  AppId: {
+    name: 'id',
+    in: 'path',
+    required: true,
+    description: 'App UUID or natural ID',
+    schema: { type: 'string', minLength: 1, maxLength: 200 },
+  },
   Table: { name: 'table', in: 'path', required: true, description: "A table of the app's workspace", schema: { type: 'string' } },
   IdempotencyKey: {
     name: 'Idempotency-Key',

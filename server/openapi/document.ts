@@ -40,7 +40,11 @@ function ingestion(noun: string, schema: string): Operation {
       `Bodies over ${INGEST_MAX_BODY_BYTES} bytes or over ${MAX_BATCH_ITEMS} items: 413. Needs write on the app.`,
     parameters: ['IdempotencyKey'],
     body: { schema, required: true, description: `One item or an array of up to ${MAX_BATCH_ITEMS}` },
-    success: { status: 202, schema: 'IngestResult', description: 'Stored (or, for a repeated Idempotency-Key, stored before): how many items' },
+    success: {
+      status: 202,
+      schema: 'IngestResult',
+      description: 'Stored (or, for a repeated Idempotency-Key, stored before): how many items',
+    },
     errors: INGEST_ERRORS,
   };
 }
@@ -56,7 +60,8 @@ const PATHS: Record<string, Operation> = {
   '/api/apps/{id}/stats/tables': {
     method: 'get',
     summary: "The workspace's tables",
-    description: 'Sorted by name, `_migrations` left out; `[]` without a workspace. `rowCountEstimated: true` marks a row count that is an estimate. Needs write.',
+    description:
+      'Sorted by name, `_migrations` left out; `[]` without a workspace. `rowCountEstimated: true` marks a row count that is an estimate. Needs write.',
     success: { status: 200, schema: 'WorkspaceTables', description: 'The tables with their columns' },
     errors: [...ALWAYS, 403],
   },
@@ -104,7 +109,8 @@ export function openApiDocument(): Json {
     info: {
       title: 'appstats REST API',
       version: '1.0.0',
-      description: 'Usage statistics of hosted apps. Every error is `{"error":{"code","message"}}`. Apps are addressed by UUID or natural ID.',
+      description:
+        'Usage statistics of hosted apps. Every error is `{"error":{"code","message"}}`. Apps are addressed by UUID or natural ID.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     security: [{ bearerAuth: [] }, { sessionCookie: [] }],

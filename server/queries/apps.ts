@@ -34,9 +34,8 @@ function appColumns() {
 /** The app with this UUID or natural id, or undefined. */
 export async function findApp(db: Kysely<DB>, idOrNaturalId: string): Promise<AppRow | undefined> {
   const query = db.selectFrom('apps').select(appColumns());
-  const row = await (isUuid(idOrNaturalId)
-    ? query.where('apps.id', '=', idOrNaturalId.toLowerCase())
-    : query.where('apps.natural_id', '=', idOrNaturalId)
+  const row = await (
+    isUuid(idOrNaturalId) ? query.where('apps.id', '=', idOrNaturalId.toLowerCase()) : query.where('apps.natural_id', '=', idOrNaturalId)
   ).executeTakeFirst();
   return row && { ...row, quotaBytes: Number(row.quotaBytes) };
 }
@@ -55,7 +54,15 @@ export async function findMembershipRole(db: Kysely<DB>, appId: string, userId: 
 /** Creates an app row; throws pg 23505 when the natural id is taken. */
 export async function insertApp(
   db: Kysely<DB>,
-  app: { id?: string; naturalId: string; name: string; ownerId: string; visibility: Visibility; quotaBytes: number; workspaceSchema: string | null },
+  app: {
+    id?: string;
+    naturalId: string;
+    name: string;
+    ownerId: string;
+    visibility: Visibility;
+    quotaBytes: number;
+    workspaceSchema: string | null;
+  },
 ): Promise<AppRow> {
   const row = await db
     .insertInto('apps')
@@ -96,9 +103,7 @@ export async function listReadableApps(db: Kysely<DB>, user: { id: string; isAdm
     .leftJoin('memberships as m', (join) => join.onRef('m.app_id', '=', 'apps.id').on('m.user_id', '=', user.id))
     .select([...appColumns(), 'm.role as memberRole'])
     .$if(!user.isAdmin, (qb) =>
-      qb.where((eb) =>
-        eb.or([eb('apps.owner_id', '=', user.id), eb('m.role', 'is not', null), eb('apps.visibility', '=', 'public')]),
-      ),
+      qb.where((eb) => eb.or([eb('apps.owner_id', '=', user.id), eb('m.role', 'is not', null), eb('apps.visibility', '=', 'public')])),
     )
     .orderBy('apps.name')
     .orderBy('apps.natural_id')

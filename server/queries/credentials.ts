@@ -61,12 +61,7 @@ export async function insertSession(
  * The user of a live session (absolute expiry not passed, seen within the idle
  * window), touching its last-seen time; undefined otherwise.
  */
-export async function touchSession(
-  db: Kysely<DB>,
-  idHash: string,
-  now: Date,
-  idleSince: Date,
-): Promise<UserRow | undefined> {
+export async function touchSession(db: Kysely<DB>, idHash: string, now: Date, idleSince: Date): Promise<UserRow | undefined> {
   return db
     .with('touched', (qb) =>
       qb

@@ -86,7 +86,11 @@ export async function hitBackoff(db: Kysely<DB>, key: string, now: Date, policy:
     if (row.inserted) await purgeExpiredWindows(db, now, 20);
     return { admitted: true, hits: row.hits, nextAt: row.next_at ?? now };
   }
-  const held = await db.selectFrom('rate_limits').select(['hits', nextHitAt(policy).as('next_at')]).where('key', '=', key).executeTakeFirst();
+  const held = await db
+    .selectFrom('rate_limits')
+    .select(['hits', nextHitAt(policy).as('next_at')])
+    .where('key', '=', key)
+    .executeTakeFirst();
   return { admitted: false, hits: held?.hits ?? 0, nextAt: held?.next_at ?? now };
 }
 

@@ -48,7 +48,8 @@ export function toTRPCError(error: unknown): TRPCError {
   const unexpected = !(error instanceof TRPCError) ? error : error.code === 'INTERNAL_SERVER_ERROR' ? error.cause : undefined;
   if (isDatabaseUnavailable(unexpected)) return databaseUnavailable(unexpected);
   if (isQueryTimeout(unexpected)) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: TOO_SLOW, cause: unexpected });
-  if (!(error instanceof TRPCError)) return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error', cause: error });
+  if (!(error instanceof TRPCError))
+    return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error', cause: error });
   const issues = error.code === 'BAD_REQUEST' ? issuesOf(error) : undefined;
   // An app id that fails its schema names no app: the same 404 as for an unknown app.
   if (issues?.some((issue) => fieldName(issue.path) === 'appId')) return new TRPCError({ code: 'NOT_FOUND', message: NOT_FOUND_APP });

@@ -28,7 +28,10 @@ export function idempotencyKeyOf(headers: Headers): string | undefined {
 export async function readBatch<T extends z.ZodType>(request: Request, item: T): Promise<z.output<T> | Array<z.output<T>>> {
   const value: unknown = parseJsonBody(await readBodyText(request, INGEST_MAX_BODY_BYTES), z.unknown(), undefined);
   if (Array.isArray(value) && value.length > MAX_BATCH_ITEMS) {
-    throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `A batch holds at most ${MAX_BATCH_ITEMS} items; this one has ${value.length}` });
+    throw new TRPCError({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `A batch holds at most ${MAX_BATCH_ITEMS} items; this one has ${value.length}`,
+    });
   }
   const parsed = Array.isArray(value) ? z.array(item).safeParse(value) : item.safeParse(value);
   if (!parsed.success) {

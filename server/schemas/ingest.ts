@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasControlCharacters } from '@/lib/text';
 
 // Ingestion (CONTRACT §6): the bodies of POST /api/apps/{id}/views and
 // …/invocations, shared by the tRPC procedures, the REST routes and the
@@ -32,11 +33,7 @@ const Timestamp = z.iso
   .refine((value) => Date.parse(value) >= MIN_TIME, { error: 'expected a time in 1970 or later' })
   .describe(`ISO 8601 with a time zone; at most ${FUTURE_SKEW_MS / 60000} minutes in the future`);
 
-const UserId = z
-  .uuid(say('expected a user id (UUID) or null'))
-  .nullable()
-  .optional()
-  .describe("A user's id; null or absent for anonymous");
+const UserId = z.uuid(say('expected a user id (UUID) or null')).nullable().optional().describe("A user's id; null or absent for anonymous");
 
 /** One view event; both fields optional (`viewedAt` defaults to the time of storing). */
 export const ViewEventInput = z.strictObject(
@@ -55,7 +52,11 @@ const PATH = 'expected a path of 1-2048 characters starting with /, without cont
 export const InvocationInput = z.strictObject(
   {
     method: z.string(say(METHOD)).regex(/^[A-Z][A-Z0-9_-]{0,15}$/, say(METHOD)),
-    path: z.string(say(PATH)).max(2048, say(PATH)).regex(/^\/[^\u0000-\u001f\u007f]*$/, say(PATH)),
+    path: z
+      .string(say(PATH))
+      .max(2048, say(PATH))
+      .startsWith('/', say(PATH))
+      .refine((path) => !hasControlCharacters(path), say(PATH)),
     userId: UserId,
     startedAt: Timestamp,
     durationMs: integer(0, INT4_MAX, 'expected integer >= 0', `expected integer <= ${INT4_MAX}`),
@@ -87,7 +88,9 @@ export const InvocationsBody = batchOf(InvocationInput);
 export const IdempotencyKey = z
   .string()
   .regex(/^[\x21-\x7e]{1,255}$/, { error: 'expected 1-255 visible ASCII characters' })
-  .describe('Makes a retried request count once: the same key and body within 24 hours answers the first answer again; the same key with another body is 409');
+  .describe(
+    'Makes a retried request count once: the same key and body within 24 hours answers the first answer again; the same key with another body is 409',
+  );
 
 /** The input of `ingest.views` besides `appId`. */
 export const IngestViewsInput = z.object({ events: ViewsBody, idempotencyKey: IdempotencyKey.optional() });

@@ -3,7 +3,10 @@ import { z } from 'zod';
 // The response shapes of the documented REST paths (CONTRACT §5). Shared by the
 // tRPC procedures (.output), the REST adapter, the pages and the OpenAPI document.
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('UTC calendar day, YYYY-MM-DD');
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .describe('UTC calendar day, YYYY-MM-DD');
 const Timestamp = z.string().describe('ISO 8601 UTC with milliseconds, e.g. 2024-02-23T14:30:00.000Z');
 
 export const ViewsByDayEntry = z.object({ day: Day, count: z.number().int() });
@@ -70,7 +73,9 @@ export const WorkspaceTable = z.object({
   rowCountEstimated: z
     .literal(true)
     .optional()
-    .describe("Present, and true, only when rowCount is an estimate rather than a count: the planner's for a large table, the catalog's for a table with row-level security or one the workspace's reader may not read"),
+    .describe(
+      "Present, and true, only when rowCount is an estimate rather than a count: the planner's for a large table, the catalog's for a table with row-level security or one the workspace's reader may not read",
+    ),
   sizeBytes: z.number().int(),
   columns: z.array(TableColumn),
 });

@@ -35,14 +35,24 @@ export async function seedAccounts(db: Kysely<DB>, logins: SeedLogin[]): Promise
   // waits over 3 s on a busy machine fails the seed with TOO_MANY_REQUESTS.
   for (let i = 0; i < people.length; i += 4) {
     const batch = await Promise.all(
-      people.slice(i, i + 4).map((p) => caller.admin.createUser({ username: p.username, password: p.password, admin: p.admin, ...(p.name ? { name: p.name } : {}) })),
+      people
+        .slice(i, i + 4)
+        .map((p) =>
+          caller.admin.createUser({ username: p.username, password: p.password, admin: p.admin, ...(p.name ? { name: p.name } : {}) }),
+        ),
     );
     for (const user of batch) userIds[user.username] = user.id;
   }
 
   const storefront = await caller.admin.createApp({ naturalId: 'storefront', name: 'Storefront', owner: 'olivia', workspace: true });
   const statusPage = await caller.admin.createApp({ naturalId: 'status-page', name: 'Status page', owner: 'olivia', visibility: 'public' });
-  const teamWiki = await caller.admin.createApp({ naturalId: 'team-wiki', name: 'Team wiki', owner: 'adam', workspace: true, quotaBytes: 320 * 1024 });
+  const teamWiki = await caller.admin.createApp({
+    naturalId: 'team-wiki',
+    name: 'Team wiki',
+    owner: 'adam',
+    workspace: true,
+    quotaBytes: 320 * 1024,
+  });
   const sandbox = await caller.admin.createApp({ naturalId: 'sandbox', name: 'Sandbox', owner: 'olivia', workspace: true });
 
   const members: Array<[string, string, 'viewer' | 'member' | 'admin']> = [

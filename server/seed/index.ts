@@ -16,7 +16,9 @@ export interface SeedResult {
 
 /** Whether the database holds any user, app or event yet. */
 export async function databaseHasData(db: Kysely<DB>): Promise<boolean> {
-  const { rows } = await sql<{ has_data: boolean }>`select exists (select 1 from users) or exists (select 1 from apps) as has_data`.execute(db);
+  const { rows } = await sql<{ has_data: boolean }>`select exists (select 1 from users) or exists (select 1 from apps) as has_data`.execute(
+    db,
+  );
   return rows[0]?.has_data ?? false;
 }
 
@@ -56,9 +58,25 @@ export async function seedDemoData(db: Kysely<DB>, options: { onlyWhenEmpty: boo
   const { apps, crowd } = await seedAccounts(db, DEMO_LOGINS);
   await db.transaction().execute(async (trx) => {
     const plans = [
-      { appId: apps.storefront.id, viewsPerHour: 14, callsPerHour: 42, anonymous: 0.4, people: crowd, routes: SHOP_ROUTES, incidentDaysAgo: 9 },
+      {
+        appId: apps.storefront.id,
+        viewsPerHour: 14,
+        callsPerHour: 42,
+        anonymous: 0.4,
+        people: crowd,
+        routes: SHOP_ROUTES,
+        incidentDaysAgo: 9,
+      },
       { appId: apps.statusPage.id, viewsPerHour: 6, callsPerHour: 12, anonymous: 0.85, people: crowd, routes: STATUS_ROUTES },
-      { appId: apps.teamWiki.id, viewsPerHour: 3, callsPerHour: 5, anonymous: 0, people: crowd.slice(0, 6), routes: WIKI_ROUTES, incidentDaysAgo: 23 },
+      {
+        appId: apps.teamWiki.id,
+        viewsPerHour: 3,
+        callsPerHour: 5,
+        anonymous: 0,
+        people: crowd.slice(0, 6),
+        routes: WIKI_ROUTES,
+        incidentDaysAgo: 23,
+      },
     ];
     for (const plan of plans) {
       await seedViews(trx, plan, now);

@@ -68,7 +68,9 @@ export async function seedStorefrontWorkspace(db: Kysely<DB>, schema: string, no
     ('currency', '"EUR"', ${now}), ('free_shipping_over', '75', ${now}),
     ('banner', '{"text": "Summer sale: 20 % off linen", "until": "2026-08-31"}', ${now})`.execute(db);
 
-  await sql`create table ${t('price_history')} (product_sku text not null, price numeric(10, 2) not null, recorded_at timestamptz not null)`.execute(db);
+  await sql`create table ${t('price_history')} (product_sku text not null, price numeric(10, 2) not null, recorded_at timestamptz not null)`.execute(
+    db,
+  );
   await sql`create index on ${t('price_history')} (product_sku, recorded_at)`.execute(db);
   await sql`insert into ${t('price_history')}
     select 'SKU-' || lpad((1 + g % 1250)::text, 5, '0'), round((9.5 + (g % 20000) / 100.0)::numeric, 2), ${now}::timestamptz - make_interval(mins => g)
@@ -81,7 +83,9 @@ export async function seedStorefrontWorkspace(db: Kysely<DB>, schema: string, no
 /** The wiki's workspace: a table of long pages against a small quota, so the storage bar fills up. */
 export async function seedWikiWorkspace(db: Kysely<DB>, schema: string, now: Date): Promise<void> {
   const t = (name: string) => sql.id(schema, name);
-  await sql`create table ${t('pages')} (id serial primary key, slug text not null unique, title text not null, body text not null, updated_at timestamptz not null)`.execute(db);
+  await sql`create table ${t('pages')} (id serial primary key, slug text not null unique, title text not null, body text not null, updated_at timestamptz not null)`.execute(
+    db,
+  );
   // md5 text does not compress, so the pages take the room they appear to.
   await sql`insert into ${t('pages')} (slug, title, body, updated_at)
     select 'page-' || g, 'Runbook ' || g, (select string_agg(md5(g::text || ':' || k), ' ') from generate_series(1, 80) as k), ${now}::timestamptz - make_interval(days => g)

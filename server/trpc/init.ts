@@ -10,7 +10,8 @@ import { databaseUnavailable } from './outage';
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     // Unexpected failures never leak their message (SQL, paths, other tenants' data).
-    if (error.code === 'INTERNAL_SERVER_ERROR') return { ...shape, message: 'Internal server error', data: { ...shape.data, stack: undefined } };
+    if (error.code === 'INTERNAL_SERVER_ERROR')
+      return { ...shape, message: 'Internal server error', data: { ...shape.data, stack: undefined } };
     return { ...shape, data: { ...shape.data, stack: undefined } };
   },
 });

@@ -177,10 +177,13 @@ export async function withWorkspaceSession<T>(db: Kysely<DB>, schema: string, wo
     client = await openReaderConnection(db, role, deadline);
     const connected = client;
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        void stopBackend(pool, connected);
-        reject(new WorkspaceBusyError('slow'));
-      }, Math.max(0, deadline - Date.now()));
+      timer = setTimeout(
+        () => {
+          void stopBackend(pool, connected);
+          reject(new WorkspaceBusyError('slow'));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
     });
     return await Promise.race([work(connected), expired]);
   } catch (error) {

@@ -45,9 +45,10 @@ let token: string;
 
 /** pg_ctl on the test's cluster (without blocking the requests under way); as root it runs as the `postgres` user, as the embedded server does. */
 async function pgCtl(args: string[]): Promise<void> {
-  const asPostgres = userInfo().uid === 0
-    ? { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) }
-    : {};
+  const asPostgres =
+    userInfo().uid === 0
+      ? { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) }
+      : {};
   await promisify(execFile)(path.join(PG_BIN, 'pg_ctl'), ['-D', dataDir, ...args], { ...asPostgres, timeout: 60_000 });
 }
 
@@ -56,7 +57,14 @@ async function hit(): Promise<Hit> {
   try {
     const response = await fetch(statsUrl, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(15_000) });
     const text = await response.text();
-    return { status: response.status, ms: performance.now() - startedAt, startedAt, text, retryAfter: response.headers.get('retry-after'), type: response.headers.get('content-type') };
+    return {
+      status: response.status,
+      ms: performance.now() - startedAt,
+      startedAt,
+      text,
+      retryAfter: response.headers.get('retry-after'),
+      type: response.headers.get('content-type'),
+    };
   } catch (error) {
     return { status: 0, ms: performance.now() - startedAt, startedAt, text: String(error), retryAfter: null, type: null };
   }
@@ -79,7 +87,9 @@ async function connectionsOfServer(): Promise<number> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = 'fault' and pid <> pg_backend_pid()");
+    const { rows } = await client.query<{ n: number }>(
+      "select count(*)::int as n from pg_stat_activity where datname = 'fault' and pid <> pg_backend_pid()",
+    );
     return rows[0]?.n ?? -1;
   } finally {
     await client.end();
@@ -88,7 +98,9 @@ async function connectionsOfServer(): Promise<number> {
 
 beforeAll(async () => {
   if (!existsSync(path.join(DIST_DIR, 'BUILD_ID'))) {
-    throw new Error(`no Next.js build in ${DIST_DIR}: run through \`NEXT_DIST_DIR=${DIST_DIR} npx tsx scripts/test.ts --integration test/fault-\`, which builds first`);
+    throw new Error(
+      `no Next.js build in ${DIST_DIR}: run through \`NEXT_DIST_DIR=${DIST_DIR} npx tsx scripts/test.ts --integration test/fault-\`, which builds first`,
+    );
   }
   folder = mkdtempSync(path.join(tmpdir(), 'appstats-fault-'));
   dataDir = path.join(folder, 'pg');
@@ -107,7 +119,14 @@ beforeAll(async () => {
     statsUrl = `http://127.0.0.1:${httpPort}/api/apps/${app.id}/stats`;
     server = spawn(path.resolve('node_modules/.bin/next'), ['start', '-p', String(httpPort), '-H', '127.0.0.1'], {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, NODE_ENV: 'production', NEXT_DIST_DIR: DIST_DIR, DATABASE_URL: url, AUTH_SECRET: randomBytes(32).toString('hex'), TOKEN_RATE_LIMIT: '0' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEXT_DIST_DIR: DIST_DIR,
+        DATABASE_URL: url,
+        AUTH_SECRET: randomBytes(32).toString('hex'),
+        TOKEN_RATE_LIMIT: '0',
+      },
     });
     server.stderr?.on('data', (chunk: Buffer) => (serverLog = (serverLog + chunk.toString()).slice(-20_000)));
     for (let waited = 0; ; waited += 250) {
@@ -154,13 +173,26 @@ describe('PostgreSQL stopped under load', () => {
     }
     for (const h of afterStop) {
       expect(h.status, show(h)).toBe(503);
-      expect([h.type, h.retryAfter, JSON.parse(h.text)]).toEqual(['application/json', '2', { error: { code: 'SERVICE_UNAVAILABLE', message: expect.any(String) } }]);
+      expect([h.type, h.retryAfter, JSON.parse(h.text)]).toEqual([
+        'application/json',
+        '2',
+        { error: { code: 'SERVICE_UNAVAILABLE', message: expect.any(String) } },
+      ]);
     }
     expect(server?.exitCode, serverLog).toBeNull();
     // Next.js would log and swallow an uncaught exception: there must be none to swallow.
     expect(serverLog).not.toMatch(/uncaughtException|unhandledRejection/);
 
-    await pgCtl(['start', '-w', '-t', '60', '-l', path.join(dataDir, 'restart.log'), '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off`]);
+    await pgCtl([
+      'start',
+      '-w',
+      '-t',
+      '60',
+      '-l',
+      path.join(dataDir, 'restart.log'),
+      '-o',
+      `-p ${port} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off`,
+    ]);
     const restarted = performance.now();
     let back: Hit | undefined;
     while (performance.now() - restarted < 30_000) {

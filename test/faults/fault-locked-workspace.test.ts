@@ -23,7 +23,9 @@ beforeAll(async () => {
   locked = await makeApp(database.db, owner, { workspace: true });
   others = await Promise.all(Array.from({ length: 4 }, () => makeApp(database.db, owner, { workspace: true })));
   tenant = await tenantOf(database.url, locked.workspaceSchema as string);
-  await tenant.run(`create table ${locked.workspaceSchema}.t (id int primary key); insert into ${locked.workspaceSchema}.t values (1); grant select on ${locked.workspaceSchema}.t to public`);
+  await tenant.run(
+    `create table ${locked.workspaceSchema}.t (id int primary key); insert into ${locked.workspaceSchema}.t values (1); grant select on ${locked.workspaceSchema}.t to public`,
+  );
 });
 
 afterAll(async () => {
@@ -82,11 +84,16 @@ describe('a workspace whose code turns its own time limits off', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     // pg_terminate_backend signals the backend; it leaves pg_stat_activity a moment later.
     await expect
-      .poll(async () => {
-        const { rows } = await sql<{ n: number }>`
-          select count(*)::int as n from pg_stat_activity where application_name = 'appstats-workspace-read' and state = 'active'`.execute(database.db);
-        return rows[0]?.n;
-      }, { timeout: 5_000 })
+      .poll(
+        async () => {
+          const { rows } = await sql<{ n: number }>`
+          select count(*)::int as n from pg_stat_activity where application_name = 'appstats-workspace-read' and state = 'active'`.execute(
+            database.db,
+          );
+          return rows[0]?.n;
+        },
+        { timeout: 5_000 },
+      )
       .toBe(0);
   }, 30_000);
 });

@@ -15,7 +15,11 @@ const TODAY = Date.UTC(2025, 2, 15);
 const DAY = 86_400_000;
 const QUARTER = 900_000;
 
-export const VIEWERS = ['0000000a-0000-4000-8000-000000000001', '0000000a-0000-4000-8000-000000000002', '0000000a-0000-4000-8000-000000000003'];
+export const VIEWERS = [
+  '0000000a-0000-4000-8000-000000000001',
+  '0000000a-0000-4000-8000-000000000002',
+  '0000000a-0000-4000-8000-000000000003',
+];
 
 /** A time near an edge that matters: a UTC midnight, a 15-minute bucket, the 7- and 30-day windows, or tomorrow. */
 const timestamp = fc
@@ -58,11 +62,20 @@ export type EventOp =
 const plainOp: fc.Arbitrary<EventOp> = fc.oneof(
   // One-row INSERTs take their own path in the triggers (a slot's current bucket): they come often.
   { arbitrary: fc.record({ kind: fc.constant('insert-views' as const), rows: fc.array(view, { minLength: 1, maxLength: 1 }) }), weight: 6 },
-  { arbitrary: fc.record({ kind: fc.constant('insert-invocations' as const), rows: fc.array(invocation, { minLength: 1, maxLength: 1 }) }), weight: 6 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('insert-invocations' as const), rows: fc.array(invocation, { minLength: 1, maxLength: 1 }) }),
+    weight: 6,
+  },
   { arbitrary: fc.record({ kind: fc.constant('insert-views' as const), rows: fc.array(view, { minLength: 2, maxLength: 5 }) }), weight: 3 },
-  { arbitrary: fc.record({ kind: fc.constant('insert-invocations' as const), rows: fc.array(invocation, { minLength: 2, maxLength: 5 }) }), weight: 3 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('insert-invocations' as const), rows: fc.array(invocation, { minLength: 2, maxLength: 5 }) }),
+    weight: 3,
+  },
   { arbitrary: fc.record({ kind: fc.constant('copy-views' as const), rows: fc.array(view, { minLength: 1, maxLength: 15 }) }), weight: 2 },
-  { arbitrary: fc.record({ kind: fc.constant('copy-invocations' as const), rows: fc.array(invocation, { minLength: 1, maxLength: 15 }) }), weight: 2 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('copy-invocations' as const), rows: fc.array(invocation, { minLength: 1, maxLength: 15 }) }),
+    weight: 2,
+  },
   {
     arbitrary: fc.record({
       kind: fc.constant('insert-select' as const),
@@ -75,7 +88,13 @@ const plainOp: fc.Arbitrary<EventOp> = fc.oneof(
     weight: 2,
   },
   {
-    arbitrary: fc.record({ kind: fc.constant('update' as const), table, pick: subset, change: fc.nat(4), shiftMinutes: fc.constantFrom(-1440, -15, 1, 15, 600) }),
+    arbitrary: fc.record({
+      kind: fc.constant('update' as const),
+      table,
+      pick: subset,
+      change: fc.nat(4),
+      shiftMinutes: fc.constantFrom(-1440, -15, 1, 15, 600),
+    }),
     weight: 3,
   },
   { arbitrary: fc.record({ kind: fc.constant('delete' as const), table, pick: subset }), weight: 3 },
@@ -86,7 +105,10 @@ const plainOp: fc.Arbitrary<EventOp> = fc.oneof(
 /** One random write, possibly a group of them in a transaction that rolls back. */
 export const eventOp: fc.Arbitrary<EventOp> = fc.oneof(
   { arbitrary: plainOp, weight: 9 },
-  { arbitrary: fc.record({ kind: fc.constant('rolled-back' as const), ops: fc.array(plainOp, { minLength: 1, maxLength: 3 }) }), weight: 1 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('rolled-back' as const), ops: fc.array(plainOp, { minLength: 1, maxLength: 3 }) }),
+    weight: 1,
+  },
 );
 
 const TIME: Record<Table, string> = { view_events: 'viewed_at', route_invocations: 'started_at' };
@@ -129,7 +151,10 @@ export async function applyOp(client: pg.ClientBase, apps: string[], op: EventOp
   switch (op.kind) {
     case 'insert-views': {
       const values = op.rows.map((_, i) => `($${i * 3 + 1}::uuid, $${i * 3 + 2}::uuid, $${i * 3 + 3}::timestamptz)`).join(', ');
-      await client.query(`insert into view_events (app_id, viewer_id, viewed_at) values ${values}`, op.rows.flatMap((r) => [app(r.app), r.viewer, r.at]));
+      await client.query(
+        `insert into view_events (app_id, viewer_id, viewed_at) values ${values}`,
+        op.rows.flatMap((r) => [app(r.app), r.viewer, r.at]),
+      );
       return;
     }
     case 'insert-invocations': {
@@ -141,12 +166,27 @@ export async function applyOp(client: pg.ClientBase, apps: string[], op: EventOp
       return;
     }
     case 'copy-views':
-      return copy(client, 'copy view_events (app_id, viewer_id, viewed_at) from stdin', copyText(op.rows.map((r) => [app(r.app), r.viewer ?? '\\N', r.at.toISOString()])));
+      return copy(
+        client,
+        'copy view_events (app_id, viewer_id, viewed_at) from stdin',
+        copyText(op.rows.map((r) => [app(r.app), r.viewer ?? '\\N', r.at.toISOString()])),
+      );
     case 'copy-invocations':
       return copy(
         client,
         'copy route_invocations (app_id, method, path, started_at, duration_ms, status_code, memory_peak_bytes, error) from stdin',
-        copyText(op.rows.map((r) => [app(r.app), 'POST', '/c', r.at.toISOString(), String(r.duration), String(r.status), r.memory === null ? '\\N' : String(r.memory), r.error ?? '\\N'])),
+        copyText(
+          op.rows.map((r) => [
+            app(r.app),
+            'POST',
+            '/c',
+            r.at.toISOString(),
+            String(r.duration),
+            String(r.status),
+            r.memory === null ? '\\N' : String(r.memory),
+            r.error ?? '\\N',
+          ]),
+        ),
       );
     case 'insert-select': {
       const at = `$3::timestamptz + i * ${op.stepMinutes} * interval '1 minute'`;

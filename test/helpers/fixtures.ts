@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import type { Kysely } from 'kysely';
 import type { DB, Role } from '../../server/db/types';
 import { createContext } from '../../server/trpc/context';

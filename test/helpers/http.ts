@@ -74,7 +74,12 @@ export interface RawAnswer {
 }
 
 /** Sends `method rawPath` to `base` with the given headers and body, byte for byte. */
-export function rawHttp(base: string, method: string, rawPath: string, options: { headers?: Record<string, string>; body?: string } = {}): Promise<RawAnswer> {
+export function rawHttp(
+  base: string,
+  method: string,
+  rawPath: string,
+  options: { headers?: Record<string, string>; body?: string } = {},
+): Promise<RawAnswer> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const request = http.request(
@@ -84,7 +89,10 @@ export function rawHttp(base: string, method: string, rawPath: string, options: 
         method,
         path: rawPath,
         // Node sends no length for a DELETE's body by itself: say it, for every method.
-        headers: { ...options.headers, ...(options.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(options.body)) }) },
+        headers: {
+          ...options.headers,
+          ...(options.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(options.body)) }),
+        },
         agent: false,
       },
       (response) => {
@@ -105,7 +113,11 @@ export function rawHttp(base: string, method: string, rawPath: string, options: 
 
 /** Percent-encodes every byte of the UTF-8 form except letters, digits, `-` and `_` (so `.` and `/` are encoded too). */
 export function encodeSegment(value: string): string {
-  return [...Buffer.from(value, 'utf8')].map((byte) => (/[A-Za-z0-9_-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  return [...Buffer.from(value, 'utf8')]
+    .map((byte) =>
+      /[A-Za-z0-9_-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
 }
 
 /** Sends raw bytes on a fresh connection and returns what came back until the server closed it. */

@@ -1,6 +1,4 @@
-import { TRPCError } from '@trpc/server';
 import type { Kysely } from 'kysely';
-import { expect } from 'vitest';
 import { sessionCookieName } from '../../server/auth/cookies';
 import type { DB } from '../../server/db/types';
 import { type Context, createContext } from '../../server/trpc/context';
@@ -13,11 +11,14 @@ export const EVIL_ORIGIN = 'https://evil.example.net';
 /** A request context and caller built from raw headers (the way the HTTP route builds them), collecting Set-Cookie values. */
 export async function requestWith(db: Kysely<DB>, headers: Record<string, string>, now = new Date()) {
   const cookies: string[] = [];
-  const ctx: Context = await createContext({ db, headers: new Headers({ host: HOST, ...headers }), now: () => now, setCookie: (c) => cookies.push(c) });
+  const ctx: Context = await createContext({
+    db,
+    headers: new Headers({ host: HOST, ...headers }),
+    now: () => now,
+    setCookie: (c) => cookies.push(c),
+  });
   return { ctx, caller: createCaller(ctx), cookies };
 }
-
-
 
 /** The session id in a Set-Cookie value. */
 export function sessionIdFrom(setCookie: string | undefined): string {

@@ -27,7 +27,6 @@ beforeAll(async () => {
     array(select generate_series(1, 1000000)), repeat('🎉', 100000), json_build_object('k', repeat('c', 100000)))`.execute(db);
 });
 
-
 describe('large cells', () => {
   it('keep a page of 100 rows with two 10 MB cells each within 1 MiB, over HTTP, cut alike and said so', async () => {
     const answer = await rawHttp(base, 'POST', `/api/apps/${f.app.id}/stats/tables/huge/preview`, {
@@ -36,7 +35,12 @@ describe('large cells', () => {
     });
     expect(answer.status).toBe(200);
     expect(answer.bytes).toBeLessThanOrEqual(MAX_PREVIEW_BYTES);
-    const page = JSON.parse(answer.text) as { rows: Array<Record<string, unknown>>; rowCount: number; cellsCut: number; cellCutBytes: number };
+    const page = JSON.parse(answer.text) as {
+      rows: Array<Record<string, unknown>>;
+      rowCount: number;
+      cellsCut: number;
+      cellCutBytes: number;
+    };
     expect(page.rowCount).toBe(100);
     expect(page.cellsCut).toBe(200);
     const cut = page.cellCutBytes;
@@ -51,7 +55,10 @@ describe('large cells', () => {
 
   it('cut jsonb, arrays and json too, and multibyte text on a character boundary', async () => {
     const db = f.database.db;
-    const sizes = await sql<{ numbers: number; j: number }>`select octet_length(numbers::text)::int as numbers, octet_length(j::text)::int as j from ${t('docs')}`.execute(db);
+    const sizes = await sql<{
+      numbers: number;
+      j: number;
+    }>`select octet_length(numbers::text)::int as numbers, octet_length(j::text)::int as j from ${t('docs')}`.execute(db);
     const page = await (await callerFor(db, f.owner)).stats.preview({ appId: f.app.id, table: 'docs' });
     const row = page.rows[0] as Record<string, string>;
     expect(row.id).toBe(1);
@@ -68,7 +75,10 @@ describe('large cells', () => {
     }
     // A cell at the limit itself is whole, and keeps its type.
     await sql`update ${t('docs')} set numbers = '{7}', party = repeat('x', ${MAX_CELL_BYTES}), doc = '{"a": 1}'`.execute(db);
-    const whole = (await (await callerFor(db, f.owner)).stats.preview({ appId: f.app.id, table: 'docs' })).rows[0] as Record<string, unknown>;
+    const whole = (await (await callerFor(db, f.owner)).stats.preview({ appId: f.app.id, table: 'docs' })).rows[0] as Record<
+      string,
+      unknown
+    >;
     expect(whole).toMatchObject({ numbers: [7], party: 'x'.repeat(MAX_CELL_BYTES), doc: { a: 1 } });
   });
 });

@@ -38,7 +38,10 @@ const VARYING = new Set(['date', 'x-request-id', 'keep-alive', 'connection']);
 
 /** The headers of an answer that could tell two answers apart, sorted. */
 function telling(answer: Answer): string[] {
-  return [...answer.headers.entries()].filter(([name]) => !VARYING.has(name)).map(([name, value]) => `${name}: ${value}`).sort();
+  return [...answer.headers.entries()]
+    .filter(([name]) => !VARYING.has(name))
+    .map(([name, value]) => `${name}: ${value}`)
+    .sort();
 }
 
 let database: Database;
@@ -121,7 +124,15 @@ describe('the access matrix over HTTP', () => {
   });
 
   it('answers the same for an app id in any case or spelling that names no app', async () => {
-    const variants = [apps.missingUuid.toUpperCase(), `{${apps.missingUuid}}`, apps.missingUuid.replace(/-/g, ''), `${apps.private}x`, ' ', '%00', 'x'.repeat(300)];
+    const variants = [
+      apps.missingUuid.toUpperCase(),
+      `{${apps.missingUuid}}`,
+      apps.missingUuid.replace(/-/g, ''),
+      `${apps.private}x`,
+      ' ',
+      '%00',
+      'x'.repeat(300),
+    ];
     const texts = new Set<string>();
     for (const id of variants) {
       const answer = await call(base, `/api/apps/${encodeURIComponent(id)}/stats`, { token: tokens.outsider });

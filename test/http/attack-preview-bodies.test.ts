@@ -19,7 +19,8 @@ let owner: TestUser;
 let app: TestApp;
 const ROW = { tag: 'the only row' };
 
-const items = async () => (await sql<{ tag: string }>`select * from ${sql.id(app.workspaceSchema as string, 'items')}`.execute(database.db)).rows;
+const items = async () =>
+  (await sql<{ tag: string }>`select * from ${sql.id(app.workspaceSchema as string, 'items')}`.execute(database.db)).rows;
 
 beforeAll(async () => {
   database = createDatabase(databaseUrl, { max: 2 });
@@ -34,9 +35,20 @@ afterAll(async () => {
 });
 
 // Bodies: anything JSON can say, and things it cannot, in place of {"limit","offset"}.
-const pagingValue = fc.oneof(fc.integer({ min: -5, max: 200 }), fc.double(), fc.constantFrom(0, 1, 100, 101, -0, 2 ** 53, 2 ** 53 + 2, 1e400, -1),
-  fc.string({ maxLength: 5 }), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 2 }));
-const bodyObjects = fc.dictionary(fc.constantFrom('limit', 'offset', 'table', 'appId', '__proto__', 'constructor', 'toString', 'LIMIT', ''), pagingValue, { maxKeys: 4 });
+const pagingValue = fc.oneof(
+  fc.integer({ min: -5, max: 200 }),
+  fc.double(),
+  fc.constantFrom(0, 1, 100, 101, -0, 2 ** 53, 2 ** 53 + 2, Number.POSITIVE_INFINITY, -1),
+  fc.string({ maxLength: 5 }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.jsonValue({ maxDepth: 2 }),
+);
+const bodyObjects = fc.dictionary(
+  fc.constantFrom('limit', 'offset', 'table', 'appId', '__proto__', 'constructor', 'toString', 'LIMIT', ''),
+  pagingValue,
+  { maxKeys: 4 },
+);
 
 /** The rows a valid page of the one-row table `items` holds. */
 const rowsAt = (offset: number) => (offset === 0 ? [ROW] : []);
@@ -78,7 +90,20 @@ describe('hostile preview bodies', () => {
       bodyObjects.map((o) => JSON.stringify(o)),
       fc.jsonValue().map((v) => JSON.stringify(v)),
       fc.string({ unit: 'binary', maxLength: 40 }),
-      fc.constantFrom('', ' ', '\n', 'null', '[]', '{', '{"limit":1,}', '{"limit":1}{"limit":2}', '{"limit":"1"}', '\uFEFF{}', '{"limit":1e2}', '{"__proto__":{"limit":5}}'),
+      fc.constantFrom(
+        '',
+        ' ',
+        '\n',
+        'null',
+        '[]',
+        '{',
+        '{"limit":1,}',
+        '{"limit":1}{"limit":2}',
+        '{"limit":"1"}',
+        '\uFEFF{}',
+        '{"limit":1e2}',
+        '{"__proto__":{"limit":5}}',
+      ),
     );
     await fc.assert(
       fc.asyncProperty(texts, async (text) => {
@@ -90,7 +115,10 @@ describe('hostile preview bodies', () => {
       }),
       { numRuns: 200 },
     );
-    const large = await rawHttp(base, 'POST', `/api/apps/${app.id}/stats/tables/items/preview`, { headers, body: `{"limit":1${' '.repeat(70_000)}}` });
+    const large = await rawHttp(base, 'POST', `/api/apps/${app.id}/stats/tables/items/preview`, {
+      headers,
+      body: `{"limit":1${' '.repeat(70_000)}}`,
+    });
     expect([large.status, JSON.parse(large.text)]).toEqual([413, { error: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) } }]);
     // 200 requests, each a workspace read on a connection of its own: more than the default minute on a loaded 2-core machine.
   }, 180_000);

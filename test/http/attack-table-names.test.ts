@@ -17,8 +17,27 @@ import { encodeSegment, rawHttp } from '../helpers/http';
 const { base, databaseUrl } = httpTarget('test/http/attack-table-names.test.ts');
 
 // The app's own tables, each holding one row that names it.
-const OWN = ['items', 'we"ird', 'dot.ted', 'Ünïcödé', 'sp ace', 'per%cent', '%41', 'x'.repeat(63), 'é'.repeat(31), 'semi;colon', 'UPPER',
-  '🎉', 'back\\slash', 'a/b', '?q=1', '#frag', 'users', 'pg_class', 'api_tokens'];
+const OWN = [
+  'items',
+  'we"ird',
+  'dot.ted',
+  'Ünïcödé',
+  'sp ace',
+  'per%cent',
+  '%41',
+  'x'.repeat(63),
+  'é'.repeat(31),
+  'semi;colon',
+  'UPPER',
+  '🎉',
+  'back\\slash',
+  'a/b',
+  '?q=1',
+  '#frag',
+  'users',
+  'pg_class',
+  'api_tokens',
+];
 const SECRET = 'B-SECRET-c0ffee';
 
 let database: Database;
@@ -35,7 +54,9 @@ const schemaB = () => other.workspaceSchema as string;
 /** Row count and checksum of each table of both workspaces, and of this file's rows of the platform tables (other files share them). */
 async function fingerprint(db: Kysely<DB>): Promise<Record<string, string>> {
   const tables = await sql<{ schema: string; name: string }>`
-    select schemaname as schema, tablename as name from pg_catalog.pg_tables where schemaname in (${schemaA()}, ${schemaB()}) order by 1, 2`.execute(db);
+    select schemaname as schema, tablename as name from pg_catalog.pg_tables where schemaname in (${schemaA()}, ${schemaB()}) order by 1, 2`.execute(
+    db,
+  );
   const users = [owner.id, stranger.id];
   const apps = [app.id, other.id];
   const sets = [
@@ -47,7 +68,9 @@ async function fingerprint(db: Kysely<DB>): Promise<Record<string, string>> {
   ];
   const result: Record<string, string> = {};
   for (const { key, rows } of sets) {
-    const { rows: [sum] } = await sql<{ n: number; sum: string | null }>`
+    const {
+      rows: [sum],
+    } = await sql<{ n: number; sum: string | null }>`
       select count(*)::int as n, md5(string_agg(t::text, '|' order by t::text)) as sum from (${rows}) t`.execute(db);
     result[key] = `${sum?.n}:${sum?.sum}`;
   }
@@ -77,16 +100,80 @@ afterAll(async () => {
 });
 
 const TARGETS = ['users', 'api_tokens', 'secret', 'items', 'pg_authid', 'tables', '_migrations', 'apps', 'sessions'];
-const PREFIXES = () => ['public.', 'pg_catalog.', 'information_schema.', `${schemaB()}.`, `"${schemaB()}".`, `${schemaA()}.`, '../', '..\\', '/', './',
-  `../${schemaB()}/`, '%2e%2e%2f', '%2E%2E/', '..%2f', '"', "'", ' ', '\0'];
-const MUTATIONS: Array<(name: string) => string> = [
-  (n) => n.toUpperCase(), (n) => ` ${n}`, (n) => `${n} `, (n) => `${n}\0`, (n) => `"${n}"`, (n) => `${n}\u200b`, (n) => n.normalize('NFD'),
-  (n) => `${schemaB()}.${n}`, (n) => encodeURIComponent(n), (n) => `${n};`, (n) => `${n}--`, (n) => n.slice(0, -1), (n) => `${n}x`,
+const PREFIXES = () => [
+  'public.',
+  'pg_catalog.',
+  'information_schema.',
+  `${schemaB()}.`,
+  `"${schemaB()}".`,
+  `${schemaA()}.`,
+  '../',
+  '..\\',
+  '/',
+  './',
+  `../${schemaB()}/`,
+  '%2e%2e%2f',
+  '%2E%2E/',
+  '..%2f',
+  '"',
+  "'",
+  ' ',
+  '\0',
 ];
-const HOSTILE = () => ['_migrations', '_MIGRATIONS', '_migrations ', 'secret', `"${schemaB()}"."secret"`, 'public.users', '"public"."users"',
-  'pg_catalog.pg_authid', 'pg_authid', 'information_schema.tables', 'pg_toast', '..', '.', '', ' ', '\0', 'x'.repeat(64), 'x'.repeat(2000),
-  'é'.repeat(32), "items'; drop table items; --", '"; drop table items; --', '*', '%', '%00', '%2500', 'items%00', '(select 1)',
-  'items where 1=1', 'ıtems', 'ｉｔｅｍｓ', '\uFEFFitems', 'items\uFFFD', '\uD800', 'items\r\nX-Injected: 1', schemaA(), schemaB(), 'public'];
+const MUTATIONS: Array<(name: string) => string> = [
+  (n) => n.toUpperCase(),
+  (n) => ` ${n}`,
+  (n) => `${n} `,
+  (n) => `${n}\0`,
+  (n) => `"${n}"`,
+  (n) => `${n}\u200b`,
+  (n) => n.normalize('NFD'),
+  (n) => `${schemaB()}.${n}`,
+  (n) => encodeURIComponent(n),
+  (n) => `${n};`,
+  (n) => `${n}--`,
+  (n) => n.slice(0, -1),
+  (n) => `${n}x`,
+];
+const HOSTILE = () => [
+  '_migrations',
+  '_MIGRATIONS',
+  '_migrations ',
+  'secret',
+  `"${schemaB()}"."secret"`,
+  'public.users',
+  '"public"."users"',
+  'pg_catalog.pg_authid',
+  'pg_authid',
+  'information_schema.tables',
+  'pg_toast',
+  '..',
+  '.',
+  '',
+  ' ',
+  '\0',
+  'x'.repeat(64),
+  'x'.repeat(2000),
+  'é'.repeat(32),
+  "items'; drop table items; --",
+  '"; drop table items; --',
+  '*',
+  '%',
+  '%00',
+  '%2500',
+  'items%00',
+  '(select 1)',
+  'items where 1=1',
+  'ıtems',
+  'ｉｔｅｍｓ',
+  '\uFEFFitems',
+  'items\uFFFD',
+  '\uD800',
+  'items\r\nX-Injected: 1',
+  schemaA(),
+  schemaB(),
+  'public',
+];
 
 const names = () =>
   fc.oneof(
@@ -105,7 +192,7 @@ function expectOwnOrNothing(name: string, rows: unknown): void {
 }
 
 describe('hostile table names', () => {
-  it('through the procedure: only this app\'s table of that exact name, otherwise NOT_FOUND', async () => {
+  it("through the procedure: only this app's table of that exact name, otherwise NOT_FOUND", async () => {
     const caller = await callerFor(database.db, owner);
     await fc.assert(
       fc.asyncProperty(names(), async (name) => {
@@ -121,18 +208,26 @@ describe('hostile table names', () => {
     );
   });
 
-  it('over HTTP, percent-encoded byte by byte: 200 with the own table or a JSON 404, never another app\'s rows', async () => {
+  it("over HTTP, percent-encoded byte by byte: 200 with the own table or a JSON 404, never another app's rows", async () => {
     const headers = { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' };
     // An empty segment is Next.js's to redirect (`//`): among the raw paths below.
     await fc.assert(
-      fc.asyncProperty(names().filter((name) => name !== ''), async (name) => {
-        const answer = await rawHttp(base, 'POST', `/api/apps/${app.id}/stats/tables/${encodeSegment(name)}/preview`, { headers, body: '{}' });
-        expect(answer.text).not.toContain(SECRET);
-        expect(answer.text).not.toContain(stranger.username);
-        expect(answer.headers['content-type'], `${JSON.stringify(name)}: ${answer.status} ${answer.text.slice(0, 200)}`).toBe('application/json');
-        if (answer.status === 200) return expectOwnOrNothing(name, (JSON.parse(answer.text) as { rows: unknown }).rows);
-        expect([name, answer.status, answer.text]).toEqual([name, 404, expect.stringContaining('"code":"NOT_FOUND"')]);
-      }),
+      fc.asyncProperty(
+        names().filter((name) => name !== ''),
+        async (name) => {
+          const answer = await rawHttp(base, 'POST', `/api/apps/${app.id}/stats/tables/${encodeSegment(name)}/preview`, {
+            headers,
+            body: '{}',
+          });
+          expect(answer.text).not.toContain(SECRET);
+          expect(answer.text).not.toContain(stranger.username);
+          expect(answer.headers['content-type'], `${JSON.stringify(name)}: ${answer.status} ${answer.text.slice(0, 200)}`).toBe(
+            'application/json',
+          );
+          if (answer.status === 200) return expectOwnOrNothing(name, (JSON.parse(answer.text) as { rows: unknown }).rows);
+          expect([name, answer.status, answer.text]).toEqual([name, 404, expect.stringContaining('"code":"NOT_FOUND"')]);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -172,7 +267,10 @@ describe('hostile table names', () => {
     const headers = { authorization: `Bearer ${owner.token}` };
     for (const segment of ['%ZZ', '%', '%C3%28', '%E0%A4', `${schemaB()}%2Esecret%`]) {
       const answer = await rawHttp(base, 'POST', `/api/apps/${app.id}/stats/tables/${segment}/preview`, { headers, body: '{}' });
-      expect([segment, answer.status === 500 ? answer.text : answer.status]).toEqual([segment, expect.toBeOneOf(['Internal Server Error', 400, 404])]);
+      expect([segment, answer.status === 500 ? answer.text : answer.status]).toEqual([
+        segment,
+        expect.toBeOneOf(['Internal Server Error', 400, 404]),
+      ]);
     }
   });
 });

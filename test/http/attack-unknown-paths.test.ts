@@ -12,12 +12,33 @@ const NOT_FOUND = '{"error":{"code":"NOT_FOUND","message":"No such API path"}}';
 
 describe('unknown /api paths', () => {
   it('answer a JSON 404 for every method, whatever the path says', async () => {
-    const paths = ['/api/nope', '/api/apps', '/api/apps/x', '/api/apps/x/stats/nope', '/api/apps/x/stats/tables/t', '/api/trpc',
-      '/api/trpc/a/b', '/api/a%00b', '/api/%25', `/api/${'x/'.repeat(50)}x`, '/api/%C3%BCmlaut', '/api/x?y=<script>'];
+    const paths = [
+      '/api/nope',
+      '/api/apps',
+      '/api/apps/x',
+      '/api/apps/x/stats/nope',
+      '/api/apps/x/stats/tables/t',
+      '/api/trpc',
+      '/api/trpc/a/b',
+      '/api/a%00b',
+      '/api/%25',
+      `/api/${'x/'.repeat(50)}x`,
+      '/api/%C3%BCmlaut',
+      '/api/x?y=<script>',
+    ];
     for (const path of paths) {
       for (const method of METHODS) {
-        const answer = await rawHttp(base, method, path, { headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
-        expect([path, method, answer.status, answer.headers['content-type'], answer.text]).toEqual([path, method, 404, 'application/json', NOT_FOUND]);
+        const answer = await rawHttp(base, method, path, {
+          headers: { 'content-type': 'application/json' },
+          body: method === 'GET' ? undefined : '{}',
+        });
+        expect([path, method, answer.status, answer.headers['content-type'], answer.text]).toEqual([
+          path,
+          method,
+          404,
+          'application/json',
+          NOT_FOUND,
+        ]);
       }
     }
     const head = await rawHttp(base, 'HEAD', '/api/nope');
@@ -30,7 +51,10 @@ describe('unknown /api paths', () => {
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
       const refused = await rawHttp(base, method, '/api/ping', { body: '{}' });
       expect([method, refused.status, refused.headers.allow, JSON.parse(refused.text)]).toEqual([
-        method, 405, 'GET, HEAD, OPTIONS', { error: { code: 'METHOD_NOT_SUPPORTED', message: `${method} is not supported here; use GET` } },
+        method,
+        405,
+        'GET, HEAD, OPTIONS',
+        { error: { code: 'METHOD_NOT_SUPPORTED', message: `${method} is not supported here; use GET` } },
       ]);
     }
   });

@@ -28,8 +28,21 @@ afterAll(async () => {
 
 describe('benchHttpLoad', () => {
   it('measures /api/ping and the four paths, with no errors and only 2xx answers', async () => {
-    const rows = await benchHttpLoad({ baseUrl: base, token: owner.token, appId: app.naturalId, table: 'orders', seconds: 1, connections: 2 });
-    expect(rows.map((row) => row.path)).toEqual(['GET /api/ping', 'GET /stats', 'GET /stats/tables', 'POST /stats/tables/{table}/preview', 'GET /stats/api']);
+    const rows = await benchHttpLoad({
+      baseUrl: base,
+      token: owner.token,
+      appId: app.naturalId,
+      table: 'orders',
+      seconds: 1,
+      connections: 2,
+    });
+    expect(rows.map((row) => row.path)).toEqual([
+      'GET /api/ping',
+      'GET /stats',
+      'GET /stats/tables',
+      'POST /stats/tables/{table}/preview',
+      'GET /stats/api',
+    ]);
     for (const row of rows) {
       expect({ path: row.path, errors: row.errors, non2xx: row.non2xx }).toEqual({ path: row.path, errors: 0, non2xx: 0 });
       expect(row.requestsPerSec, row.path).toBeGreaterThan(0);
@@ -40,6 +53,8 @@ describe('benchHttpLoad', () => {
   });
 
   it('refuses anything but loopback', async () => {
-    await expect(benchHttpLoad({ baseUrl: 'http://example.com', token: 'x', appId: 'x', table: 'x', seconds: 1 })).rejects.toThrow(/loopback only/);
+    await expect(benchHttpLoad({ baseUrl: 'http://example.com', token: 'x', appId: 'x', table: 'x', seconds: 1 })).rejects.toThrow(
+      /loopback only/,
+    );
   });
 });

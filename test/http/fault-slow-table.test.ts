@@ -33,7 +33,6 @@ beforeAll(async () => {
   await sql.raw(`create index on ${pg.escapeIdentifier(f.schema)}.slow (n) where ${pg.escapeIdentifier(f.schema)}.crawl() = 1`).execute(db);
 });
 
-
 const preview = (table: string): Promise<Answer> =>
   call(base, `/api/apps/${f.app.id}/stats/tables/${table}/preview`, { method: 'POST', body: '{}', token: f.owner.token });
 
@@ -78,7 +77,9 @@ describe('a table that takes too long to read', () => {
     });
     const response = await route.GET(new Request('http://localhost/api/x'), { params: Promise.resolve({}) });
     expect([response.status, response.headers.get('retry-after'), await response.json()]).toEqual([
-      503, '2', { error: { code: 'SERVICE_UNAVAILABLE', message: 'The database took too long to answer; try again shortly' } },
+      503,
+      '2',
+      { error: { code: 'SERVICE_UNAVAILABLE', message: 'The database took too long to answer; try again shortly' } },
     ]);
     vi.unstubAllEnvs();
   });

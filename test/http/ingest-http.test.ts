@@ -58,19 +58,64 @@ describe('ingestion', () => {
       type: 'application/json',
       json: { accepted: 1 },
     });
-    expect((await http(`/api/apps/${app.naturalId}/views`, { method: 'POST', body: [{}, { viewerId: viewer.id, viewedAt: ago(60_000) }, { viewerId: null }] })).json).toEqual({ accepted: 3 });
+    expect(
+      (
+        await http(`/api/apps/${app.naturalId}/views`, {
+          method: 'POST',
+          body: [{}, { viewerId: viewer.id, viewedAt: ago(60_000) }, { viewerId: null }],
+        })
+      ).json,
+    ).toEqual({ accepted: 3 });
     expect((await ingest(app, 'invocations', invocation(0, { userId: owner.id, memoryPeakBytes: 2048 }))).json).toEqual({ accepted: 1 });
     const failed = invocation(1, { statusCode: 500, error: 'Error: boom', userId: null });
     expect((await ingest(app, 'invocations', [failed, invocation(2)])).json).toEqual({ accepted: 2 });
 
-    const stats = (await http(`/api/apps/${app.id}/stats`)).json as { totalViews: number; uniqueViewers: number; views7d: number; api: Record<string, number> };
+    const stats = (await http(`/api/apps/${app.id}/stats`)).json as {
+      totalViews: number;
+      uniqueViewers: number;
+      views7d: number;
+      api: Record<string, number>;
+    };
     expect(stats).toMatchObject({ totalViews: 4, uniqueViewers: 2, views7d: 4 });
-    expect(stats.api).toMatchObject({ totalInvocations: 3, invocations7d: 3, errorCount30d: 1, totalComputeMs: 303, peakMemoryBytes: 2048 });
+    expect(stats.api).toMatchObject({
+      totalInvocations: 3,
+      invocations7d: 3,
+      errorCount30d: 1,
+      totalComputeMs: 303,
+      peakMemoryBytes: 2048,
+    });
     const api = (await http(`/api/apps/${app.id}/stats/api`)).json as { recent: Array<Record<string, unknown>> };
     expect(api.recent).toEqual([
-      { method: 'POST', path: '/items/0', username: owner.username, startedAt: expect.any(String), durationMs: 100, statusCode: 201, memoryPeakBytes: 2048, error: null },
-      { method: 'POST', path: '/items/1', username: null, startedAt: expect.any(String), durationMs: 101, statusCode: 500, memoryPeakBytes: null, error: 'Error: boom' },
-      { method: 'POST', path: '/items/2', username: null, startedAt: expect.any(String), durationMs: 102, statusCode: 201, memoryPeakBytes: null, error: null },
+      {
+        method: 'POST',
+        path: '/items/0',
+        username: owner.username,
+        startedAt: expect.any(String),
+        durationMs: 100,
+        statusCode: 201,
+        memoryPeakBytes: 2048,
+        error: null,
+      },
+      {
+        method: 'POST',
+        path: '/items/1',
+        username: null,
+        startedAt: expect.any(String),
+        durationMs: 101,
+        statusCode: 500,
+        memoryPeakBytes: null,
+        error: 'Error: boom',
+      },
+      {
+        method: 'POST',
+        path: '/items/2',
+        username: null,
+        startedAt: expect.any(String),
+        durationMs: 102,
+        statusCode: 201,
+        memoryPeakBytes: null,
+        error: null,
+      },
     ]);
   });
 
@@ -83,10 +128,16 @@ describe('ingestion', () => {
       [[invocation(0), { ...invocation(1), foo: 1 }], '[1].foo: unrecognized field'],
       [[{ ...invocation(0), statusCode: '200' }], '[0].statusCode: expected integer from 100 to 599'],
       [[{ ...invocation(0), startedAt: undefined }], '[0].startedAt: required'],
-      [[invocation(0), invocation(1), { ...invocation(2), startedAt: new Date(Date.now() + 3_600_000).toISOString() }], '[2].startedAt: must not be more than 5 minutes in the future'],
+      [
+        [invocation(0), invocation(1), { ...invocation(2), startedAt: new Date(Date.now() + 3_600_000).toISOString() }],
+        '[2].startedAt: must not be more than 5 minutes in the future',
+      ],
       [[invocation(0), { ...invocation(1), userId: randomUUID() }], '[1].userId: no such user'],
       [[{ ...invocation(0), method: 'get' }], '[0].method: expected an HTTP method of 1-16 uppercase letters, e.g. GET'],
-      [[{ ...invocation(0), path: 'no-slash' }], '[0].path: expected a path of 1-2048 characters starting with /, without control characters'],
+      [
+        [{ ...invocation(0), path: 'no-slash' }],
+        '[0].path: expected a path of 1-2048 characters starting with /, without control characters',
+      ],
       [[{ ...invocation(0), error: 'nul \u0000 inside' }], '[0].error: expected no NUL characters'],
       [42, 'body: expected a JSON object'],
     ];
@@ -101,8 +152,25 @@ describe('ingestion', () => {
 
   it('takes up to 1000 items; more, or a body over 1 MiB, is 413 and stores nothing', async () => {
     const app = await newApp();
-    expect((await ingest(app, 'views', Array.from({ length: 1000 }, () => ({})))).json).toEqual({ accepted: 1000 });
-    expectError(await ingest(app, 'views', Array.from({ length: 1001 }, () => ({}))), 413, 'PAYLOAD_TOO_LARGE', /at most 1000 items/);
+    expect(
+      (
+        await ingest(
+          app,
+          'views',
+          Array.from({ length: 1000 }, () => ({})),
+        )
+      ).json,
+    ).toEqual({ accepted: 1000 });
+    expectError(
+      await ingest(
+        app,
+        'views',
+        Array.from({ length: 1001 }, () => ({})),
+      ),
+      413,
+      'PAYLOAD_TOO_LARGE',
+      /at most 1000 items/,
+    );
     const heavy = Array.from({ length: 200 }, (_, i) => invocation(i, { error: 'x'.repeat(8000) }));
     expectError(await ingest(app, 'invocations', heavy), 413, 'PAYLOAD_TOO_LARGE');
     expect(await counts(app)).toEqual({ views: 1000, invocations: 0 });
@@ -121,7 +189,12 @@ describe('Idempotency-Key', () => {
     expect(await counts(app)).toEqual({ views: 0, invocations: 3 });
 
     expectError(await ingest(app, 'invocations', batch.slice(1), { headers: key }), 409, 'CONFLICT', /Idempotency-Key/);
-    expectError(await ingest(app, 'views', {}, { headers: { 'idempotency-key': 'x'.repeat(256) } }), 400, 'BAD_REQUEST', /^Idempotency-Key: /);
+    expectError(
+      await ingest(app, 'views', {}, { headers: { 'idempotency-key': 'x'.repeat(256) } }),
+      400,
+      'BAD_REQUEST',
+      /^Idempotency-Key: /,
+    );
     expect(await counts(app)).toEqual({ views: 0, invocations: 3 });
   });
 

@@ -31,7 +31,9 @@ beforeAll(async () => {
   database = createDatabase(databaseUrl, { max: 2 });
   [owner, viewer, outsider] = [await makeUser(database.db), await makeUser(database.db), await makeUser(database.db)];
   app = await makeApp(database.db, owner, { workspace: true, members: [[viewer, 'viewer']] });
-  await sql`create table ${sql.id(app.workspaceSchema as string, 'notes')} (id int primary key, body text, at timestamptz)`.execute(database.db);
+  await sql`create table ${sql.id(app.workspaceSchema as string, 'notes')} (id int primary key, body text, at timestamptz)`.execute(
+    database.db,
+  );
   await sql`insert into ${sql.id(app.workspaceSchema as string, 'notes')} values (1, 'a', now()), (2, null, null)`.execute(database.db);
 });
 
@@ -65,7 +67,10 @@ describe('the OpenAPI document', () => {
   it('documents the Idempotency-Key header and the request bodies of the POST paths', () => {
     const views = document.paths['/api/apps/{id}/views']?.post as Json & { parameters: Array<{ $ref: string }>; requestBody: Json };
     expect(views.parameters.map((p) => p.$ref)).toContain('#/components/parameters/IdempotencyKey');
-    expect(views.requestBody).toMatchObject({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ViewsRequest' } } } });
+    expect(views.requestBody).toMatchObject({
+      required: true,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ViewsRequest' } } },
+    });
   });
 });
 
@@ -79,7 +84,8 @@ describe('real answers match the document', () => {
     const item = document.paths[template];
     expect(item, `${template} is documented`).toBeDefined();
     // A wrong method is answered by the path, as its one operation documents it.
-    const operation = (item?.[method] ?? (status === 405 ? Object.values(item ?? {})[0] : undefined)) as { responses: Record<string, Json> } | undefined;
+    const operation = (item?.[method] ?? (status === 405 ? Object.values(item ?? {})[0] : undefined)) as
+      { responses: Record<string, Json> } | undefined;
     let response = operation?.responses[String(status)];
     expect(response, `${method.toUpperCase()} ${template} documents ${status}`).toBeDefined();
     const target = String(response?.$ref ?? '');
@@ -120,8 +126,14 @@ describe('real answers match the document', () => {
     await check(views, `/api/apps/${id()}/views`, 404, { body: {}, token: outsider.token });
     await check(views, `/api/apps/${id()}/views`, 405);
     const key = { 'idempotency-key': `openapi-${Date.now()}` };
-    await check(invocations, `/api/apps/${id()}/invocations`, 202, { body: [call1, { ...call1, memoryPeakBytes: 10, error: null }], headers: key });
-    await check(invocations, `/api/apps/${id()}/invocations`, 202, { body: [call1, { ...call1, memoryPeakBytes: 10, error: null }], headers: key });
+    await check(invocations, `/api/apps/${id()}/invocations`, 202, {
+      body: [call1, { ...call1, memoryPeakBytes: 10, error: null }],
+      headers: key,
+    });
+    await check(invocations, `/api/apps/${id()}/invocations`, 202, {
+      body: [call1, { ...call1, memoryPeakBytes: 10, error: null }],
+      headers: key,
+    });
     await check(invocations, `/api/apps/${id()}/invocations`, 409, { body: [call1], headers: key });
     await check(invocations, `/api/apps/${id()}/invocations`, 400, { body: { ...call1, durationMs: -1 } });
 

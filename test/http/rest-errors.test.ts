@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemCaller } from '../helpers/fixtures';
 import { expectError } from '../helpers/http';
 import { restHttp, restPost, useRestFixture } from '../helpers/rest-fixture';
@@ -25,7 +25,11 @@ describe('errors on every path', () => {
   it('401 for missing, malformed, unknown, expired and revoked credentials', async () => {
     const system = systemCaller(f.database.db);
     const expired = await system.admin.createToken({ username: f.owner.username });
-    await f.database.db.updateTable('api_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', expired.id).execute();
+    await f.database.db
+      .updateTable('api_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', expired.id)
+      .execute();
     const revoked = await system.admin.createToken({ username: f.owner.username });
     await system.admin.revokeToken({ id: revoked.id });
     const variants: Array<[string, Record<string, string>]> = [
@@ -97,13 +101,15 @@ describe('errors on every path', () => {
     expect(streamed.status).toBe(413);
     expect(await streamed.json()).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('65536') } });
     // Claims a megabyte, sends a few bytes: refused on the claim, no waiting for the rest.
-    const claimed = await rawRequest(f.base, 
+    const claimed = await rawRequest(
+      f.base,
       `POST ${path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${f.owner.token}\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\nConnection: close\r\n\r\n{}`,
     );
     expect(claimed).toMatch(/^HTTP\/1\.1 413 /);
     expect(claimed).toContain('"code":"PAYLOAD_TOO_LARGE"');
     // Claims 5 bytes, sends 100 KB: only the claimed bytes can be a body; the rest is a malformed request, refused.
-    const short = await rawRequest(f.base, 
+    const short = await rawRequest(
+      f.base,
       `POST ${path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${f.owner.token}\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{"limit":1,"pad":"${'y'.repeat(100 * 1024)}"}`,
     );
     expect(short).toMatch(/^HTTP\/1\.1 400 /);

@@ -28,32 +28,49 @@ describe('GET /api/apps/{id}/stats', () => {
   it('answers every field with known data, by UUID and natural id alike', async () => {
     const db = f.database.db;
     const today = todayStart();
-    await db.insertInto('view_events').values([
-      { app_id: f.app.id, viewer_id: f.owner.id, viewed_at: new Date(today) },
-      { app_id: f.app.id, viewer_id: f.viewer.id, viewed_at: new Date(today - 1) },
-      { app_id: f.app.id, viewer_id: f.owner.id, viewed_at: new Date(today - 6 * DAY) },
-      { app_id: f.app.id, viewer_id: null, viewed_at: new Date(today - 6 * DAY - 1) },
-      { app_id: f.app.id, viewer_id: null, viewed_at: new Date(today - 29 * DAY) },
-      { app_id: f.app.id, viewer_id: null, viewed_at: new Date(today - 29 * DAY - 1) },
-    ]).execute();
+    await db
+      .insertInto('view_events')
+      .values([
+        { app_id: f.app.id, viewer_id: f.owner.id, viewed_at: new Date(today) },
+        { app_id: f.app.id, viewer_id: f.viewer.id, viewed_at: new Date(today - 1) },
+        { app_id: f.app.id, viewer_id: f.owner.id, viewed_at: new Date(today - 6 * DAY) },
+        { app_id: f.app.id, viewer_id: null, viewed_at: new Date(today - 6 * DAY - 1) },
+        { app_id: f.app.id, viewer_id: null, viewed_at: new Date(today - 29 * DAY) },
+        { app_id: f.app.id, viewer_id: null, viewed_at: new Date(today - 29 * DAY - 1) },
+      ])
+      .execute();
     const invocation = (at: number, duration: number, status: number, extra: { error?: string; memory?: number } = {}) => ({
-      app_id: f.app.id, method: 'GET', path: '/p', user_id: null, started_at: new Date(at), duration_ms: duration, status_code: status,
-      memory_peak_bytes: extra.memory ?? null, error: extra.error ?? null,
+      app_id: f.app.id,
+      method: 'GET',
+      path: '/p',
+      user_id: null,
+      started_at: new Date(at),
+      duration_ms: duration,
+      status_code: status,
+      memory_peak_bytes: extra.memory ?? null,
+      error: extra.error ?? null,
     });
-    await db.insertInto('route_invocations').values([
-      invocation(today, 100, 200, { memory: 1000 }),
-      invocation(today - 6 * DAY, 101, 500),
-      invocation(today - 6 * DAY - 1, 0, 200, { error: 'x', memory: 7_000_000_000 }),
-      invocation(today - 29 * DAY, 1, 404),
-      invocation(today - 30 * DAY, 999, 500, { memory: 9_000_000_000 }),
-    ]).execute();
+    await db
+      .insertInto('route_invocations')
+      .values([
+        invocation(today, 100, 200, { memory: 1000 }),
+        invocation(today - 6 * DAY, 101, 500),
+        invocation(today - 6 * DAY - 1, 0, 200, { error: 'x', memory: 7_000_000_000 }),
+        invocation(today - 29 * DAY, 1, 404),
+        invocation(today - 30 * DAY, 999, 500, { memory: 9_000_000_000 }),
+      ])
+      .execute();
     await sql`create table ${sql.id(f.schema, 'things')} (id int primary key)`.execute(db);
 
     const byUuid = await http(`/api/apps/${f.app.id}/stats`);
     expect(byUuid.status).toBe(200);
     expect(byUuid.headers.get('content-type')).toBe('application/json');
     expect(byUuid.headers.get('cache-control')).toBe('no-store');
-    const size = await sql<{ n: number }>`select sum(pg_total_relation_size(format('%I.%I', schemaname, tablename)::regclass))::float8 as n from pg_tables where schemaname = ${f.schema}`.execute(db);
+    const size = await sql<{
+      n: number;
+    }>`select sum(pg_total_relation_size(format('%I.%I', schemaname, tablename)::regclass))::float8 as n from pg_tables where schemaname = ${f.schema}`.execute(
+      db,
+    );
     const schemaSize = size.rows[0]?.n ?? -1;
     expect(byUuid.json).toEqual({
       appId: f.app.id,
@@ -94,7 +111,9 @@ describe('GET /api/apps/{id}/stats', () => {
       const now = new Date().toISOString();
       const copy = client.query(copyFrom('copy view_events (app_id, viewer_id, viewed_at) from stdin'));
       await pipeline(Readable.from([`${target.id}\t\\N\t${now}\n`, `${target.id}\t${f.owner.id}\t${now}\n`]), copy);
-      const copyCalls = client.query(copyFrom('copy route_invocations (app_id, method, path, started_at, duration_ms, status_code) from stdin'));
+      const copyCalls = client.query(
+        copyFrom('copy route_invocations (app_id, method, path, started_at, duration_ms, status_code) from stdin'),
+      );
       await pipeline(Readable.from([`${target.id}\tGET\t/copied\t${now}\t10\t200\n`]), copyCalls);
     } finally {
       client.release();
@@ -105,8 +124,18 @@ describe('GET /api/apps/{id}/stats', () => {
 
     const after = (await http(`/api/apps/${target.naturalId}/stats`)).json as Record<string, unknown> & { api: Record<string, unknown> };
     expect(after).toMatchObject({ totalViews: 7, uniqueViewers: 1, views7d: 7, views30d: 7 });
-    expect(after.api).toMatchObject({ totalInvocations: 4, invocations7d: 4, errorCount30d: 3, errorRate30d: 75, totalComputeMs: 70, avgDurationMs: 18 });
-    const api = (await http(`/api/apps/${target.id}/stats/api`)).json as { recent: Array<{ path: string }>; daily: Array<{ count: number }> };
+    expect(after.api).toMatchObject({
+      totalInvocations: 4,
+      invocations7d: 4,
+      errorCount30d: 3,
+      errorRate30d: 75,
+      totalComputeMs: 70,
+      avgDurationMs: 18,
+    });
+    const api = (await http(`/api/apps/${target.id}/stats/api`)).json as {
+      recent: Array<{ path: string }>;
+      daily: Array<{ count: number }>;
+    };
     expect(api.recent.map((r) => r.path).sort()).toEqual(['/bulk', '/bulk', '/bulk', '/copied']);
     expect(api.daily[0]?.count).toBe(4);
   });
@@ -144,20 +173,63 @@ describe('GET /api/apps/{id}/stats/tables and /stats/api', () => {
     const db = f.database.db;
     const target = await makeApp(db, f.owner);
     const startedAt = new Date(todayStart() + 5234);
-    await db.insertInto('route_invocations').values([
-      { app_id: target.id, method: 'GET', path: '/api/datasets/123/search', user_id: f.owner.id, started_at: startedAt, duration_ms: 245, status_code: 200, memory_peak_bytes: 52428800, error: null },
-      { app_id: target.id, method: 'POST', path: '/anon', user_id: null, started_at: new Date(startedAt.getTime() - 2000), duration_ms: 10, status_code: 500, memory_peak_bytes: null, error: 'Boom' },
-    ]).execute();
+    await db
+      .insertInto('route_invocations')
+      .values([
+        {
+          app_id: target.id,
+          method: 'GET',
+          path: '/api/datasets/123/search',
+          user_id: f.owner.id,
+          started_at: startedAt,
+          duration_ms: 245,
+          status_code: 200,
+          memory_peak_bytes: 52428800,
+          error: null,
+        },
+        {
+          app_id: target.id,
+          method: 'POST',
+          path: '/anon',
+          user_id: null,
+          started_at: new Date(startedAt.getTime() - 2000),
+          duration_ms: 10,
+          status_code: 500,
+          memory_peak_bytes: null,
+          error: 'Boom',
+        },
+      ])
+      .execute();
     const answer = await http(`/api/apps/${target.id}/stats/api`);
     expect(answer.status).toBe(200);
     const body = answer.json as { recent: unknown[]; daily: Array<{ day: string }> };
     expect(body.recent).toEqual([
-      { method: 'GET', path: '/api/datasets/123/search', username: f.owner.username, startedAt: startedAt.toISOString(), durationMs: 245, statusCode: 200, memoryPeakBytes: 52428800, error: null },
-      { method: 'POST', path: '/anon', username: null, startedAt: new Date(startedAt.getTime() - 2000).toISOString(), durationMs: 10, statusCode: 500, memoryPeakBytes: null, error: 'Boom' },
+      {
+        method: 'GET',
+        path: '/api/datasets/123/search',
+        username: f.owner.username,
+        startedAt: startedAt.toISOString(),
+        durationMs: 245,
+        statusCode: 200,
+        memoryPeakBytes: 52428800,
+        error: null,
+      },
+      {
+        method: 'POST',
+        path: '/anon',
+        username: null,
+        startedAt: new Date(startedAt.getTime() - 2000).toISOString(),
+        durationMs: 10,
+        statusCode: 500,
+        memoryPeakBytes: null,
+        error: 'Boom',
+      },
     ]);
     expect(body.daily).toHaveLength(30);
     expect(body.daily[0]).toEqual({ day: dayString(todayStart()), count: 2, avgDurationMs: 128, errorCount: 1 });
-    expect(body.daily.slice(1).every((d) => JSON.stringify(d) === JSON.stringify({ ...d, count: 0, avgDurationMs: 0, errorCount: 0 }))).toBe(true);
+    expect(
+      body.daily.slice(1).every((d) => JSON.stringify(d) === JSON.stringify({ ...d, count: 0, avgDurationMs: 0, errorCount: 0 })),
+    ).toBe(true);
     expect(body.daily[29]?.day).toBe(dayString(todayStart() - 29 * DAY));
   });
 });
@@ -167,8 +239,12 @@ describe('POST /api/apps/{id}/stats/tables/{table}/preview', () => {
 
   beforeAll(async () => {
     const db = f.database.db;
-    await sql`create table ${sql.id(f.schema, 'rows')} (id int primary key, label text, amount numeric, big int8, at timestamptz, doc jsonb, tags text[])`.execute(db);
-    await sql`insert into ${sql.id(f.schema, 'rows')} select i, 'r' || i, (i || '.50')::numeric, 9007199254740993 + i, '2024-02-23 14:30:00+00', '{"i": 1}', '{a,b}' from generate_series(1, 30) i`.execute(db);
+    await sql`create table ${sql.id(f.schema, 'rows')} (id int primary key, label text, amount numeric, big int8, at timestamptz, doc jsonb, tags text[])`.execute(
+      db,
+    );
+    await sql`insert into ${sql.id(f.schema, 'rows')} select i, 'r' || i, (i || '.50')::numeric, 9007199254740993 + i, '2024-02-23 14:30:00+00', '{"i": 1}', '{a,b}' from generate_series(1, 30) i`.execute(
+      db,
+    );
   });
 
   it('pages with defaults, an empty body or explicit limit and offset', async () => {
@@ -176,10 +252,23 @@ describe('POST /api/apps/{id}/stats/tables/{table}/preview', () => {
     expect(empty.status).toBe(200);
     const page = empty.json as { rows: Array<Record<string, unknown>>; rowCount: number; totalRows: number; fields: unknown[] };
     expect([page.rowCount, page.totalRows, page.rows.length]).toEqual([25, 30, 25]);
-    expect(page.rows[0]).toEqual({ id: 1, label: 'r1', amount: '1.50', big: '9007199254740994', at: '2024-02-23T14:30:00.000Z', doc: { i: 1 }, tags: ['a', 'b'] });
+    expect(page.rows[0]).toEqual({
+      id: 1,
+      label: 'r1',
+      amount: '1.50',
+      big: '9007199254740994',
+      at: '2024-02-23T14:30:00.000Z',
+      doc: { i: 1 },
+      tags: ['a', 'b'],
+    });
     expect(page.fields).toEqual([
-      { name: 'id', dataTypeID: 23 }, { name: 'label', dataTypeID: 25 }, { name: 'amount', dataTypeID: 1700 }, { name: 'big', dataTypeID: 20 },
-      { name: 'at', dataTypeID: 1184 }, { name: 'doc', dataTypeID: 3802 }, { name: 'tags', dataTypeID: 1009 },
+      { name: 'id', dataTypeID: 23 },
+      { name: 'label', dataTypeID: 25 },
+      { name: 'amount', dataTypeID: 1700 },
+      { name: 'big', dataTypeID: 20 },
+      { name: 'at', dataTypeID: 1184 },
+      { name: 'doc', dataTypeID: 3802 },
+      { name: 'tags', dataTypeID: 1009 },
     ]);
     expect((await post(path('rows'), '{}')).json).toEqual(empty.json);
     expect((await post(path('rows'), ' \n')).json).toEqual(empty.json);
@@ -217,8 +306,24 @@ describe('POST /api/apps/{id}/stats/tables/{table}/preview', () => {
     const other = await makeApp(db, f.owner, { workspace: true });
     await sql`create table ${sql.id(other.workspaceSchema as string, 'secret')} (s text)`.execute(db);
     await sql`insert into ${sql.id(other.workspaceSchema as string, 'secret')} values ('hidden')`.execute(db);
-    const names = ['_migrations', 'secret', `${other.workspaceSchema}.secret`, 'pg_class', 'pg_catalog.pg_authid', 'users', 'apps',
-      '../secret', 'rows"; drop table rows; --', "rows' or '1'='1", 'ROWS', 'rows ', 'a\0b', 'x'.repeat(64), 'information_schema.tables', `${f.schema}.rows`];
+    const names = [
+      '_migrations',
+      'secret',
+      `${other.workspaceSchema}.secret`,
+      'pg_class',
+      'pg_catalog.pg_authid',
+      'users',
+      'apps',
+      '../secret',
+      'rows"; drop table rows; --',
+      "rows' or '1'='1",
+      'ROWS',
+      'rows ',
+      'a\0b',
+      'x'.repeat(64),
+      'information_schema.tables',
+      `${f.schema}.rows`,
+    ];
     for (const name of names) {
       const answer = await post(path(name), undefined);
       expect([name, answer.status, answer.json]).toEqual([name, 404, { error: { code: 'NOT_FOUND', message: 'Table not found' } }]);
@@ -229,4 +334,3 @@ describe('POST /api/apps/{id}/stats/tables/{table}/preview', () => {
     expectError(await post(path('rows', bare.id), undefined), 404, 'NOT_FOUND', 'Table not found');
   });
 });
-

@@ -108,7 +108,8 @@ describe('sessions and CSRF over HTTP', () => {
   it('refuses a cross-site sign-out; a same-origin one kills the session', async () => {
     const user = await makeUser(database.db);
     const cookie = await sessionCookieOf(user);
-    const signOut = (origin: string) => fetch(`${base}/api/trpc/auth.signOut`, { method: 'POST', headers: { cookie, origin, 'content-type': 'application/json' } });
+    const signOut = (origin: string) =>
+      fetch(`${base}/api/trpc/auth.signOut`, { method: 'POST', headers: { cookie, origin, 'content-type': 'application/json' } });
     expect((await signOut('https://evil.example')).status).toBe(403);
     expect((await me({ cookie })).status).toBe(200);
     expect((await signOut(base)).status).toBe(200);

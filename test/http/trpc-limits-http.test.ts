@@ -40,7 +40,14 @@ interface Early {
 function postWithoutFinishing(path: string, sendBytes: number, headers: Record<string, string>, waitMs: number): Promise<Early> {
   const url = new URL(base);
   return new Promise((resolve) => {
-    const request = http.request({ host: url.hostname, port: Number(url.port), method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, agent: false });
+    const request = http.request({
+      host: url.hostname,
+      port: Number(url.port),
+      method: 'POST',
+      path,
+      headers: { 'content-type': 'application/json', ...headers },
+      agent: false,
+    });
     const timer = setTimeout(() => {
       request.destroy();
       resolve({ status: undefined, text: '' });
@@ -65,7 +72,9 @@ describe('/api/trpc over HTTP', () => {
     const post = await call(base, batchPath('auth.signOut', 50), { body: {}, headers: { origin: base } });
     for (const answer of [get, post]) {
       expect([answer.status, answer.headers.get('content-type')]).toEqual([400, 'application/json']);
-      expect(answer.json).toMatchObject({ error: { message: expect.stringMatching(/exceeds maximum size/), data: { code: 'BAD_REQUEST', httpStatus: 400 } } });
+      expect(answer.json).toMatchObject({
+        error: { message: expect.stringMatching(/exceeds maximum size/), data: { code: 'BAD_REQUEST', httpStatus: 400 } },
+      });
     }
   });
 

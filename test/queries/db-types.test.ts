@@ -76,7 +76,8 @@ function declaredTables(): Tables {
   const checker = program.getTypeChecker();
   const alias = program.getSourceFile(PROBE)?.statements.find(ts.isTypeAliasDeclaration);
   if (!alias) throw new Error('the probe declares no type');
-  const propertiesOf = (type: ts.Type) => checker.getPropertiesOfType(type).map((symbol) => [symbol.name, checker.getTypeOfSymbol(symbol)] as const);
+  const propertiesOf = (type: ts.Type) =>
+    checker.getPropertiesOfType(type).map((symbol) => [symbol.name, checker.getTypeOfSymbol(symbol)] as const);
   const kindOf = (type: ts.Type): string => {
     if (type.flags & ts.TypeFlags.StringLike) return 'string';
     if (type.flags & ts.TypeFlags.NumberLike) return 'number';

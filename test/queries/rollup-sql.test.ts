@@ -68,7 +68,11 @@ describe('the rollup SQL files', () => {
     const files = definedByFiles();
     expect(files.functions.length).toBeGreaterThan(10);
     expect(new Set(files.functions).size).toBe(files.functions.length);
-    expect(Object.keys(live.functions).map((signature) => signature.slice(0, signature.indexOf('('))).sort()).toEqual(files.functions);
+    expect(
+      Object.keys(live.functions)
+        .map((signature) => signature.slice(0, signature.indexOf('(')))
+        .sort(),
+    ).toEqual(files.functions);
     expect(files.triggers.length).toBe(8);
     expect(Object.keys(live.triggers).sort()).toEqual(files.triggers);
   });

@@ -77,9 +77,9 @@ describe('rollups', () => {
     await expectConsistent(appId);
     const views = await getViewStats(database.current.db, appId, NOW);
     expect(views.totalViews).toBe(16 * (30 - 7));
-    const { rows } = await sql<{ slots: number }>`select count(distinct slot)::int as slots from stats_view_slots where app_id = ${appId}`.execute(
-      database.current.db,
-    );
+    const { rows } = await sql<{
+      slots: number;
+    }>`select count(distinct slot)::int as slots from stats_view_slots where app_id = ${appId}`.execute(database.current.db);
     expect(rows[0]?.slots).toBeGreaterThan(1);
   });
 
@@ -131,8 +131,11 @@ describe('rollups', () => {
     const writer = await connect();
     // Written by `writer` itself, so its own counter row of the bucket exists and the delete locks it.
     for (const memory of [100, 300]) {
-      await writer.query(`insert into route_invocations (app_id, method, path, started_at, duration_ms, status_code, memory_peak_bytes)
-        values ($1, 'GET', '/', '2025-06-09T08:01:00Z', 10, 200, $2)`, [appId, memory]);
+      await writer.query(
+        `insert into route_invocations (app_id, method, path, started_at, duration_ms, status_code, memory_peak_bytes)
+        values ($1, 'GET', '/', '2025-06-09T08:01:00Z', 10, 200, $2)`,
+        [appId, memory],
+      );
     }
     await deleter.query('begin');
     await deleter.query('delete from route_invocations where app_id = $1 and memory_peak_bytes = 300', [appId]);
@@ -151,7 +154,9 @@ describe('rollups', () => {
   it('takes the last view again from the index when the newest view is deleted', async () => {
     const db = database.current.db;
     const appId = await newApp();
-    await sql`insert into view_events (app_id, viewed_at) values (${appId}, '2025-06-01T00:00:00Z'), (${appId}, '2025-06-09T23:59:59.999Z')`.execute(db);
+    await sql`insert into view_events (app_id, viewed_at) values (${appId}, '2025-06-01T00:00:00Z'), (${appId}, '2025-06-09T23:59:59.999Z')`.execute(
+      db,
+    );
     expect((await getViewStats(db, appId, NOW)).lastViewedAt).toBe('2025-06-09T23:59:59.999Z');
     await sql`delete from view_events where app_id = ${appId} and viewed_at > '2025-06-05'`.execute(db);
     expect((await getViewStats(db, appId, NOW)).lastViewedAt).toBe('2025-06-01T00:00:00.000Z');
@@ -163,10 +168,12 @@ describe('rollups', () => {
     const appId = await newApp();
     await sql`insert into view_events (app_id, viewer_id) values (${appId}, gen_random_uuid())`.execute(db);
     await invocation(appId, '2025-06-09T08:01:00Z', 5).execute(db);
-    await expect(db.transaction().execute(async (trx) => {
-      await sql`truncate view_events, route_invocations`.execute(trx);
-      throw new Error('roll back');
-    })).rejects.toThrow('roll back');
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await sql`truncate view_events, route_invocations`.execute(trx);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
     expect((await getViewStats(db, appId, NOW)).uniqueViewers).toBe(1);
     await sql`truncate view_events, route_invocations`.execute(db);
     const { rows } = await sql<{ n: number }>`
@@ -182,7 +189,9 @@ describe('rebuild and check', () => {
     const db = database.current.db;
     const appId = await newApp();
     // Two rows per statement, so they go to bucket and day rows rather than a slot's current bucket.
-    await sql`insert into view_events (app_id, viewed_at) values (${appId}, '2025-06-09T10:00:00Z'), (${appId}, '2025-06-09T10:01:00Z')`.execute(db);
+    await sql`insert into view_events (app_id, viewed_at) values (${appId}, '2025-06-09T10:00:00Z'), (${appId}, '2025-06-09T10:01:00Z')`.execute(
+      db,
+    );
     await sql`insert into route_invocations (app_id, method, path, started_at, duration_ms, status_code, memory_peak_bytes)
               select ${appId}, 'GET', '/', '2025-06-09T08:01:00Z', 10, 200, 5 from generate_series(1, 2)`.execute(db);
     await sql`update stats_view_days set views = views + 5 where app_id = ${appId}`.execute(db);

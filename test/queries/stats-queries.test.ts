@@ -61,7 +61,10 @@ describe.each([
         ['2024-02-09T23:59:59.999Z', randomUUID()], // just outside the 30
         ['2023-01-01T12:00:00.000Z', null],
       ];
-      await db.insertInto('view_events').values(views.map(([viewedAt, viewer]) => ({ app_id: app.id, viewer_id: viewer, viewed_at: at(viewedAt) }))).execute();
+      await db
+        .insertInto('view_events')
+        .values(views.map(([viewedAt, viewer]) => ({ app_id: app.id, viewer_id: viewer, viewed_at: at(viewedAt) })))
+        .execute();
       // Another app's views change nothing.
       const other = await newAppId();
       await db.insertInto('view_events').values({ app_id: other.id, viewer_id: a, viewed_at: NOW }).execute();
@@ -148,7 +151,13 @@ describe.each([
                case when i between 7 and 12 then 'boom' end
         from generate_series(1, 780) i`.execute(db);
       const summary = await getApiSummary(db, app.id, NOW);
-      expect(summary).toMatchObject({ invocations30d: 780, totalComputeMs: 190740, avgDurationMs: 245, errorCount30d: 12, errorRate30d: 1.54 });
+      expect(summary).toMatchObject({
+        invocations30d: 780,
+        totalComputeMs: 190740,
+        avgDurationMs: 245,
+        errorCount30d: 12,
+        errorRate30d: 1.54,
+      });
       const daily = await getDailyInvocations(db, app.id, NOW);
       expect(daily[1]).toEqual({ day: '2024-03-09', count: 780, avgDurationMs: 245, errorCount: 12 });
     });
@@ -164,7 +173,10 @@ describe.each([
       ]);
       // 402 / 4 = 100.5 → 101; 2 / 4 = 50 %.
       expect(await getApiSummary(db, app.id, NOW)).toMatchObject({ avgDurationMs: 101, errorRate30d: 50 });
-      await insertInvocations(app.id, [{ at: '2024-03-10T00:05:00.000Z', duration: 0, status: 200 }, { at: '2024-03-10T00:06:00.000Z', duration: 0, status: 200 }]);
+      await insertInvocations(app.id, [
+        { at: '2024-03-10T00:05:00.000Z', duration: 0, status: 200 },
+        { at: '2024-03-10T00:06:00.000Z', duration: 0, status: 200 },
+      ]);
       // 402 / 6 = 67; 2 / 6 = 33.333… % → 33.33.
       expect(await getApiSummary(db, app.id, NOW)).toMatchObject({ avgDurationMs: 67, errorRate30d: 33.33 });
       await insertInvocations(app.id, [{ at: '2024-03-10T00:07:00.000Z', duration: 0, status: 502 }]);
@@ -209,7 +221,9 @@ describe('getStorageStats', () => {
     const schema = app.workspaceSchema as string;
     const quota = 300_000;
     const empty = await getStorageStats(db, { workspaceSchema: schema, quotaBytes: quota });
-    const migrationsSize = await sql<{ n: number }>`select pg_total_relation_size(${`${schema}._migrations`}::regclass)::float8 as n`.execute(db);
+    const migrationsSize = await sql<{
+      n: number;
+    }>`select pg_total_relation_size(${`${schema}._migrations`}::regclass)::float8 as n`.execute(db);
     expect(empty).toMatchObject({ hasWorkspace: true, tableCount: 0, schemaSize: migrationsSize.rows[0]?.n });
     expect(empty.schemaSize).toBeGreaterThan(0);
 
@@ -224,7 +238,13 @@ describe('getStorageStats', () => {
       select sum(pg_total_relation_size(format('%I.%I', schemaname, tablename)::regclass))::float8 as size,
              round(sum(pg_total_relation_size(format('%I.%I', schemaname, tablename)::regclass)) * 100.0 / ${quota}, 2)::float8 as percent
       from pg_tables where schemaname = ${schema}`.execute(db);
-    expect(stats).toEqual({ hasWorkspace: true, schemaSize: expected.rows[0]?.size, tableCount: 3, quotaBytes: quota, quotaPercent: expected.rows[0]?.percent });
+    expect(stats).toEqual({
+      hasWorkspace: true,
+      schemaSize: expected.rows[0]?.size,
+      tableCount: 3,
+      quotaBytes: quota,
+      quotaPercent: expected.rows[0]?.percent,
+    });
     expect(stats.tableCount).toBe((await listWorkspaceTables(db, schema)).length);
     expect(stats.quotaPercent).toBeGreaterThan(0);
     expect(Math.round(stats.quotaPercent * 100)).toBeCloseTo(stats.quotaPercent * 100, 6);
@@ -238,7 +258,9 @@ describe('listWorkspaceTables', () => {
     const schema = app.workspaceSchema as string;
     const t = (name: string) => sql.id(schema, name);
     await sql`create type ${t('mood')} as enum ('sad', 'happy')`.execute(db);
-    await sql`create table ${t('users')} (id uuid primary key, email varchar(200) not null, created_at timestamptz, tags text[], mood ${t('mood')})`.execute(db);
+    await sql`create table ${t('users')} (id uuid primary key, email varchar(200) not null, created_at timestamptz, tags text[], mood ${t('mood')})`.execute(
+      db,
+    );
     await sql`create unique index on ${t('users')} (email)`.execute(db);
     await sql`create table ${t('Zeta')} (a int, b int, c int, primary key (a, b))`.execute(db);
     await sql`create index on ${t('Zeta')} (b, c)`.execute(db);
@@ -283,7 +305,9 @@ describe('listWorkspaceTables', () => {
     expect(byName.get('big')?.rowCountEstimated).toBe(true);
     expect(byName.get('users')).not.toHaveProperty('rowCountEstimated');
     for (const table of tables) {
-      const size = await sql<{ n: number }>`select pg_total_relation_size(format('%I.%I', ${schema}::text, ${table.name}::text)::regclass)::float8 as n`.execute(db);
+      const size = await sql<{
+        n: number;
+      }>`select pg_total_relation_size(format('%I.%I', ${schema}::text, ${table.name}::text)::regclass)::float8 as n`.execute(db);
       expect(table.sizeBytes).toBe(size.rows[0]?.n);
       expect(typeof table.rowCount).toBe('number');
     }

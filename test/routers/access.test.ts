@@ -41,7 +41,11 @@ describe('app access through createCaller', () => {
     const owner = await makeUser(db);
     const [admin, member, viewer, outsider] = await Promise.all([makeUser(db), makeUser(db), makeUser(db), makeUser(db)]);
     const platformAdmin = await makeUser(db, { admin: true });
-    const members: Array<[TestUser, Role]> = [[admin, 'admin'], [member, 'member'], [viewer, 'viewer']];
+    const members: Array<[TestUser, Role]> = [
+      [admin, 'admin'],
+      [member, 'member'],
+      [viewer, 'viewer'],
+    ];
     const privateApp = await makeApp(db, owner, { members });
     const publicApp = await makeApp(db, owner, { visibility: 'public', members });
 
@@ -60,7 +64,11 @@ describe('app access through createCaller', () => {
     }
 
     const hidden = await (await callerFor(db, outsider)).apps.get({ appId: privateApp.id }).catch((e: TRPCError) => e);
-    const missing = await (await callerFor(db, outsider)).apps.get({ appId: '00000000-0000-4000-8000-000000000000' }).catch((e: TRPCError) => e);
+    const missing = await (
+      await callerFor(db, outsider)
+    ).apps
+      .get({ appId: '00000000-0000-4000-8000-000000000000' })
+      .catch((e: TRPCError) => e);
     const missingSlug = await (await callerFor(db, outsider)).apps.get({ appId: 'no-such-app' }).catch((e: TRPCError) => e);
     expect(hidden).toBeInstanceOf(TRPCError);
     expect([missing, missingSlug].map((e) => [(e as TRPCError).code, (e as TRPCError).message])).toEqual([
@@ -81,7 +89,10 @@ describe('app access through createCaller', () => {
     const created = new Set([mine.id, shared.id, open.id, elsewhere.id]);
     // Other tests' public apps are readable too: look only at the apps made here.
     const ids = async (u: TestUser) =>
-      (await (await callerFor(db, u)).apps.list()).map((a) => a.id).filter((id) => created.has(id)).sort();
+      (await (await callerFor(db, u)).apps.list())
+        .map((a) => a.id)
+        .filter((id) => created.has(id))
+        .sort();
     expect(await ids(owner)).toEqual([mine.id, shared.id, open.id].sort());
     expect(await ids(viewer)).toEqual([shared.id, open.id].sort());
     expect(await ids(outsider)).toEqual([open.id, elsewhere.id].sort());

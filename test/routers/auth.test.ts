@@ -11,7 +11,12 @@ const database = useTestDatabase();
 
 async function callerWith(headers: Record<string, string>, now = new Date()) {
   const cookies: string[] = [];
-  const ctx = await createContext({ db: database.current.db, headers: new Headers(headers), now: () => now, setCookie: (c) => cookies.push(c) });
+  const ctx = await createContext({
+    db: database.current.db,
+    headers: new Headers(headers),
+    now: () => now,
+    setCookie: (c) => cookies.push(c),
+  });
   return { caller: createCaller(ctx), cookies };
 }
 
@@ -107,7 +112,10 @@ describe('sessions', () => {
       t += step;
       await expect((await callerWith({ cookie: cookie2 }, new Date(t))).caller.auth.me()).resolves.toBeTruthy();
     }
-    await expectCode((await callerWith({ cookie: cookie2 }, new Date(start.getTime() + SESSION_ABSOLUTE_MS + 1000))).caller.auth.me(), 'UNAUTHORIZED');
+    await expectCode(
+      (await callerWith({ cookie: cookie2 }, new Date(start.getTime() + SESSION_ABSOLUTE_MS + 1000))).caller.auth.me(),
+      'UNAUTHORIZED',
+    );
   });
 
   it('rejects wrong passwords and unknown users with the same message', async () => {
@@ -115,7 +123,14 @@ describe('sessions', () => {
     const user = await makeUser(db);
     const wrong = (await callerWith({})).caller.auth.signIn({ username: user.username, password: 'nope' });
     const unknown = (await callerWith({})).caller.auth.signIn({ username: 'nobody-at-all', password: 'nope' });
-    const messages = await Promise.all([wrong, unknown].map((p) => p.then(() => 'ok', (e: unknown) => (e as TRPCError).message)));
+    const messages = await Promise.all(
+      [wrong, unknown].map((p) =>
+        p.then(
+          () => 'ok',
+          (e: unknown) => (e as TRPCError).message,
+        ),
+      ),
+    );
     expect(messages[0]).toBe('Wrong username or password');
     expect(messages[1]).toBe(messages[0]);
   });

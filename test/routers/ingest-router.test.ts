@@ -46,8 +46,12 @@ describe('ingest.views and ingest.invocations', () => {
     const { db } = database.current;
     const { owner, app } = await setup();
     const caller = await callerFor(db, owner, pinned);
-    expect(await caller.ingest.views({ appId: app.naturalId, events: { viewerId: owner.id, viewedAt: at(-MINUTE) } })).toEqual({ accepted: 1 });
-    expect(await caller.ingest.views({ appId: app.id, events: [{}, { viewerId: null, viewedAt: at(-2 * MINUTE) }] })).toEqual({ accepted: 2 });
+    expect(await caller.ingest.views({ appId: app.naturalId, events: { viewerId: owner.id, viewedAt: at(-MINUTE) } })).toEqual({
+      accepted: 1,
+    });
+    expect(await caller.ingest.views({ appId: app.id, events: [{}, { viewerId: null, viewedAt: at(-2 * MINUTE) }] })).toEqual({
+      accepted: 2,
+    });
     const batch = [
       invocation(1, { userId: owner.id, memoryPeakBytes: 1234, error: null }),
       invocation(2, { statusCode: 503, error: 'boom', memoryPeakBytes: Number.MAX_SAFE_INTEGER }),
@@ -56,11 +60,34 @@ describe('ingest.views and ingest.invocations', () => {
 
     const overview = await caller.stats.overview({ appId: app.id });
     expect(overview).toMatchObject({ totalViews: 3, uniqueViewers: 1, views7d: 2, lastViewedAt: expect.any(String) });
-    expect(overview.api).toMatchObject({ totalInvocations: 2, invocations7d: 2, errorCount30d: 1, peakMemoryBytes: Number.MAX_SAFE_INTEGER });
+    expect(overview.api).toMatchObject({
+      totalInvocations: 2,
+      invocations7d: 2,
+      errorCount30d: 1,
+      peakMemoryBytes: Number.MAX_SAFE_INTEGER,
+    });
     const { recent } = await caller.stats.api({ appId: app.id });
     expect(recent).toEqual([
-      { method: 'GET', path: '/r/1', username: owner.username, startedAt: at(-1000), durationMs: 11, statusCode: 200, memoryPeakBytes: 1234, error: null },
-      { method: 'GET', path: '/r/2', username: null, startedAt: at(-2000), durationMs: 12, statusCode: 503, memoryPeakBytes: Number.MAX_SAFE_INTEGER, error: 'boom' },
+      {
+        method: 'GET',
+        path: '/r/1',
+        username: owner.username,
+        startedAt: at(-1000),
+        durationMs: 11,
+        statusCode: 200,
+        memoryPeakBytes: 1234,
+        error: null,
+      },
+      {
+        method: 'GET',
+        path: '/r/2',
+        username: null,
+        startedAt: at(-2000),
+        durationMs: 12,
+        statusCode: 503,
+        memoryPeakBytes: Number.MAX_SAFE_INTEGER,
+        error: 'boom',
+      },
     ]);
   });
 
@@ -78,8 +105,14 @@ describe('ingest.views and ingest.invocations', () => {
       message: 'viewedAt: must not be more than 5 minutes in the future',
     });
     const stranger = [invocation(0, { userId: owner.id }), invocation(1), invocation(2, { userId: randomUUID() })];
-    expect(await failure(caller.ingest.invocations({ appId: app.id, events: stranger }))).toEqual({ code: 'BAD_REQUEST', message: '[2].userId: no such user' });
-    expect(await failure(caller.ingest.views({ appId: app.id, events: { viewerId: randomUUID() } }))).toEqual({ code: 'BAD_REQUEST', message: 'viewerId: no such user' });
+    expect(await failure(caller.ingest.invocations({ appId: app.id, events: stranger }))).toEqual({
+      code: 'BAD_REQUEST',
+      message: '[2].userId: no such user',
+    });
+    expect(await failure(caller.ingest.views({ appId: app.id, events: { viewerId: randomUUID() } }))).toEqual({
+      code: 'BAD_REQUEST',
+      message: 'viewerId: no such user',
+    });
     expect(await counts(app.id)).toEqual({ views: 0, invocations: 0 });
 
     // Within the allowed clock skew is fine.
@@ -92,7 +125,9 @@ describe('ingest.views and ingest.invocations', () => {
     const caller = await callerFor(db, owner, pinned);
     const thousand = Array.from({ length: 1000 }, (_, i) => invocation(i));
     expect(await caller.ingest.invocations({ appId: app.id, events: thousand })).toEqual({ accepted: 1000 });
-    expect((await failure(caller.ingest.invocations({ appId: app.id, events: [...thousand, invocation(1000)] }))).code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await failure(caller.ingest.invocations({ appId: app.id, events: [...thousand, invocation(1000)] }))).code).toBe(
+      'PAYLOAD_TOO_LARGE',
+    );
     expect(await counts(app.id)).toEqual({ views: 0, invocations: 1000 });
   });
 
@@ -100,14 +135,21 @@ describe('ingest.views and ingest.invocations', () => {
     const { db } = database.current;
     const owner = await makeUser(db);
     const [viewer, member, outsider] = [await makeUser(db), await makeUser(db), await makeUser(db)];
-    const app = await makeApp(db, owner, { members: [[viewer, 'viewer'], [member, 'member']] });
+    const app = await makeApp(db, owner, {
+      members: [
+        [viewer, 'viewer'],
+        [member, 'member'],
+      ],
+    });
     const publicApp = await makeApp(db, owner, { visibility: 'public' });
     const events = [{}];
     expect((await failure((await callerFor(db, null)).ingest.views({ appId: app.id, events }))).code).toBe('UNAUTHORIZED');
     expect((await failure((await callerFor(db, outsider)).ingest.views({ appId: app.id, events }))).code).toBe('NOT_FOUND');
     expect((await failure((await callerFor(db, owner)).ingest.views({ appId: randomUUID(), events }))).code).toBe('NOT_FOUND');
     expect((await failure((await callerFor(db, viewer)).ingest.views({ appId: app.id, events }))).code).toBe('FORBIDDEN');
-    expect((await failure((await callerFor(db, outsider)).ingest.invocations({ appId: publicApp.id, events: [invocation(0)] }))).code).toBe('FORBIDDEN');
+    expect((await failure((await callerFor(db, outsider)).ingest.invocations({ appId: publicApp.id, events: [invocation(0)] }))).code).toBe(
+      'FORBIDDEN',
+    );
     expect(await (await callerFor(db, member)).ingest.views({ appId: app.id, events })).toEqual({ accepted: 1 });
     expect(await counts(app.id)).toEqual({ views: 1, invocations: 0 });
   });
@@ -126,7 +168,9 @@ describe('Idempotency-Key', () => {
     expect(await counts(app.id)).toEqual({ views: 0, invocations: 2 });
 
     expect(await failure(caller.ingest.invocations({ ...request, events: [invocation(1)] }))).toMatchObject({ code: 'CONFLICT' });
-    expect(await failure(caller.ingest.views({ appId: app.id, events: [{}, {}], idempotencyKey: 'retry-1' }))).toMatchObject({ code: 'CONFLICT' });
+    expect(await failure(caller.ingest.views({ appId: app.id, events: [{}, {}], idempotencyKey: 'retry-1' }))).toMatchObject({
+      code: 'CONFLICT',
+    });
     // Keys belong to one app.
     expect(await caller.ingest.invocations({ ...request, appId: other.id })).toEqual({ accepted: 2 });
     expect(await counts(app.id)).toEqual({ views: 0, invocations: 2 });
@@ -161,7 +205,9 @@ describe('Idempotency-Key', () => {
     const { owner, app } = await setup();
     const callers = await Promise.all([1, 2, 3, 4].map(() => callerFor(db, owner, pinned)));
     const events = Array.from({ length: 50 }, (_, i) => invocation(i));
-    const answers = await Promise.all(callers.map((caller) => caller.ingest.invocations({ appId: app.id, events, idempotencyKey: 'burst' })));
+    const answers = await Promise.all(
+      callers.map((caller) => caller.ingest.invocations({ appId: app.id, events, idempotencyKey: 'burst' })),
+    );
     expect(answers).toEqual([1, 2, 3, 4].map(() => ({ accepted: 50 })));
     expect(await counts(app.id)).toEqual({ views: 0, invocations: 50 });
   });

@@ -61,8 +61,28 @@ describe('apps.invocationsByDay', () => {
     await db
       .insertInto('route_invocations')
       .values([
-        { app_id: app.id, method: 'GET', path: '/a', user_id: null, started_at: new Date('2024-03-09T08:00:00Z'), duration_ms: 300, status_code: 200, memory_peak_bytes: null, error: null },
-        { app_id: app.id, method: 'GET', path: '/a', user_id: null, started_at: new Date('2024-03-09T09:00:00Z'), duration_ms: 101, status_code: 503, memory_peak_bytes: null, error: null },
+        {
+          app_id: app.id,
+          method: 'GET',
+          path: '/a',
+          user_id: null,
+          started_at: new Date('2024-03-09T08:00:00Z'),
+          duration_ms: 300,
+          status_code: 200,
+          memory_peak_bytes: null,
+          error: null,
+        },
+        {
+          app_id: app.id,
+          method: 'GET',
+          path: '/a',
+          user_id: null,
+          started_at: new Date('2024-03-09T09:00:00Z'),
+          duration_ms: 101,
+          status_code: 503,
+          memory_peak_bytes: null,
+          error: null,
+        },
       ])
       .execute();
     const daily = await (await callerFor(db, viewer, pinned)).apps.invocationsByDay({ appId: app.naturalId });
@@ -90,11 +110,17 @@ describe('seedDemoData', () => {
       const session = async (username: string) => {
         const password = result.logins.find((l) => l.username === username)?.password ?? '';
         let cookie = '';
-        const anonymous = createCaller({ db, auth: { principal: null, reason: 'missing' }, now: () => new Date(), setCookie: (value) => (cookie = value.split(';')[0] ?? '') });
+        const anonymous = createCaller({
+          db,
+          auth: { principal: null, reason: 'missing' },
+          now: () => new Date(),
+          setCookie: (value) => (cookie = value.split(';')[0] ?? ''),
+        });
         await anonymous.auth.signIn({ username, password });
         return createCaller(await createContext({ db, headers: new Headers({ cookie }) }));
       };
-      const list = async (username: string) => (await (await session(username)).apps.list()).map((a) => `${a.naturalId}:${a.role ?? 'reader'}`);
+      const list = async (username: string) =>
+        (await (await session(username)).apps.list()).map((a) => `${a.naturalId}:${a.role ?? 'reader'}`);
       expect(await list('otto')).toEqual(['status-page:reader']);
       expect(await list('victor')).toEqual(['status-page:reader', 'storefront:viewer', 'team-wiki:viewer']);
       expect(await list('maya')).toEqual(['sandbox:member', 'status-page:reader', 'storefront:member', 'team-wiki:admin']);
@@ -111,7 +137,8 @@ describe('seedDemoData', () => {
       expect(tables.find((t) => t.name === 'price_history')?.rowCount).toBeGreaterThan(10_000);
       expect(tables.find((t) => t.name === 'webhook_log')?.columns.some((c) => c.primaryKey)).toBe(false);
       const types = new Set(tables.flatMap((t) => t.columns.map((c) => c.type)));
-      for (const type of ['uuid', 'text', 'bigint', 'integer', 'numeric', 'jsonb', 'timestamp with time zone', 'ARRAY', 'bytea', 'boolean']) expect(types).toContain(type);
+      for (const type of ['uuid', 'text', 'bigint', 'integer', 'numeric', 'jsonb', 'timestamp with time zone', 'ARRAY', 'bytea', 'boolean'])
+        expect(types).toContain(type);
 
       const overview = await olivia.stats.overview({ appId: 'storefront' });
       expect(overview.views30d).toBeGreaterThan(1000);

@@ -22,10 +22,15 @@ afterEach(() => {
 describe('REST adapter', () => {
   it('answers 503 JSON with Retry-After when the database cannot be reached', async () => {
     const { GET } = await import('../../app/api/apps/[id]/stats/route');
-    const response = await GET(new Request(`http://localhost/api/apps/${randomUUID()}/stats`, { headers: { authorization: `Bearer ${token}` } }), context({ id: randomUUID() }));
+    const response = await GET(
+      new Request(`http://localhost/api/apps/${randomUUID()}/stats`, { headers: { authorization: `Bearer ${token}` } }),
+      context({ id: randomUUID() }),
+    );
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('2');
-    expect(await response.json()).toEqual({ error: { code: 'SERVICE_UNAVAILABLE', message: 'The database cannot be reached; try again shortly' } });
+    expect(await response.json()).toEqual({
+      error: { code: 'SERVICE_UNAVAILABLE', message: 'The database cannot be reached; try again shortly' },
+    });
   });
 
   it('answers 500 with a generic message and logs the cause through the service logger', async () => {
@@ -52,7 +57,11 @@ describe('REST adapter', () => {
     expect(text).not.toContain('secret');
     expect(lines).toHaveLength(1);
     const logged = JSON.parse(lines[0] ?? '') as { level: number; code: string; err: { message: string } };
-    expect(logged).toMatchObject({ level: 50, code: 'INTERNAL_SERVER_ERROR', err: { message: 'select secret from other_app where password = 42' } });
+    expect(logged).toMatchObject({
+      level: 50,
+      code: 'INTERNAL_SERVER_ERROR',
+      err: { message: 'select secret from other_app where password = 42' },
+    });
   });
 
   it('passes a parsed body and a success status to the handler; 413 and 400 come before it runs', async () => {
@@ -73,7 +82,10 @@ describe('REST adapter', () => {
     const ok = await route.POST(request('{"items":[{"n":1},{"n":2}]}'), context({ id: 'a' }));
     expect([ok.status, await ok.json()]).toEqual([202, { accepted: 2, id: 'a' }]);
     const bad = await route.POST(request('{"items":[{"n":1},{"n":"2"}]}'), context({ id: 'a' }));
-    expect([bad.status, await bad.json()]).toEqual([400, { error: { code: 'BAD_REQUEST', message: 'items[1].n: Invalid input: expected number, received string' } }]);
+    expect([bad.status, await bad.json()]).toEqual([
+      400,
+      { error: { code: 'BAD_REQUEST', message: 'items[1].n: Invalid input: expected number, received string' } },
+    ]);
     const empty = await route.POST(request(''), context({ id: 'a' }));
     expect([empty.status, await empty.json()]).toEqual([400, { error: { code: 'BAD_REQUEST', message: 'body: required' } }]);
     const large = await route.POST(request(`{"items":[${'{"n":1},'.repeat(20)}{"n":1}]}`), context({ id: 'a' }));

@@ -74,7 +74,11 @@ describe('stats procedures × role × visibility (CONTRACT §4)', () => {
     ] as const) {
       for (const ref of [app.id, app.id.toUpperCase(), app.naturalId]) {
         for (const procedure of PROCEDURES) {
-          expect([procedure, ref, await outcome(call(caller, procedure, ref))]).toEqual([procedure, ref, procedure === 'overview' ? read : write]);
+          expect([procedure, ref, await outcome(call(caller, procedure, ref))]).toEqual([
+            procedure,
+            ref,
+            procedure === 'overview' ? read : write,
+          ]);
         }
       }
     }
@@ -100,18 +104,34 @@ describe('stats procedures × credentials', () => {
     const db = database.current.db;
     const system = systemCaller(db);
     const expired = await system.admin.createToken({ username: owner.username });
-    await db.updateTable('api_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', expired.id).execute();
+    await db
+      .updateTable('api_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', expired.id)
+      .execute();
     const revoked = await system.admin.createToken({ username: owner.username });
     await system.admin.revokeToken({ id: revoked.id });
     const credentials: Array<[string, Record<string, string>, string]> = [
       ['missing', {}, 'UNAUTHORIZED: Authentication required'],
       ['malformed bearer', { authorization: 'Bearer not-a-token' }, 'UNAUTHORIZED: Invalid or expired credentials'],
-      ['malformed scheme', { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }, 'UNAUTHORIZED: Invalid or expired credentials'],
+      [
+        'malformed scheme',
+        { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
+        'UNAUTHORIZED: Invalid or expired credentials',
+      ],
       ['empty bearer', { authorization: 'Bearer ' }, 'UNAUTHORIZED: Invalid or expired credentials'],
-      ['unknown token', { authorization: `Bearer ast_${randomBytes(32).toString('base64url')}` }, 'UNAUTHORIZED: Invalid or expired credentials'],
+      [
+        'unknown token',
+        { authorization: `Bearer ast_${randomBytes(32).toString('base64url')}` },
+        'UNAUTHORIZED: Invalid or expired credentials',
+      ],
       ['expired token', { authorization: `Bearer ${expired.token}` }, 'UNAUTHORIZED: Invalid or expired credentials'],
       ['revoked token', { authorization: `Bearer ${revoked.token}` }, 'UNAUTHORIZED: Invalid or expired credentials'],
-      ['unknown session', { cookie: `appstats_session=${randomBytes(32).toString('base64url')}` }, 'UNAUTHORIZED: Invalid or expired credentials'],
+      [
+        'unknown session',
+        { cookie: `appstats_session=${randomBytes(32).toString('base64url')}` },
+        'UNAUTHORIZED: Invalid or expired credentials',
+      ],
     ];
     for (const [name, headers, expected] of credentials) {
       const caller = await callerWith(headers);

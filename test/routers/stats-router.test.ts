@@ -15,17 +15,45 @@ describe('stats.overview and stats.api', () => {
     const db = database.current.db;
     const owner = await makeUser(db);
     const app = await makeApp(db, owner, { workspace: true, quotaBytes: 1_000_000 });
-    await db.insertInto('view_events').values([
-      { app_id: app.id, viewer_id: owner.id, viewed_at: new Date('2024-03-10T00:05:00.123Z') },
-      { app_id: app.id, viewer_id: null, viewed_at: new Date('2024-03-03T10:00:00Z') },
-    ]).execute();
-    await db.insertInto('route_invocations').values([
-      { app_id: app.id, method: 'GET', path: '/a', user_id: owner.id, started_at: new Date('2024-03-09T08:00:00Z'), duration_ms: 300, status_code: 200, memory_peak_bytes: 52428800, error: null },
-      { app_id: app.id, method: 'POST', path: '/b', user_id: null, started_at: new Date('2024-02-20T08:00:00Z'), duration_ms: 101, status_code: 500, memory_peak_bytes: null, error: 'crash' },
-    ]).execute();
+    await db
+      .insertInto('view_events')
+      .values([
+        { app_id: app.id, viewer_id: owner.id, viewed_at: new Date('2024-03-10T00:05:00.123Z') },
+        { app_id: app.id, viewer_id: null, viewed_at: new Date('2024-03-03T10:00:00Z') },
+      ])
+      .execute();
+    await db
+      .insertInto('route_invocations')
+      .values([
+        {
+          app_id: app.id,
+          method: 'GET',
+          path: '/a',
+          user_id: owner.id,
+          started_at: new Date('2024-03-09T08:00:00Z'),
+          duration_ms: 300,
+          status_code: 200,
+          memory_peak_bytes: 52428800,
+          error: null,
+        },
+        {
+          app_id: app.id,
+          method: 'POST',
+          path: '/b',
+          user_id: null,
+          started_at: new Date('2024-02-20T08:00:00Z'),
+          duration_ms: 101,
+          status_code: 500,
+          memory_peak_bytes: null,
+          error: 'crash',
+        },
+      ])
+      .execute();
     const caller = await callerFor(db, owner, pinned);
     const overview = await caller.stats.overview({ appId: app.naturalId });
-    const size = await sql<{ n: number }>`select pg_total_relation_size(${`${app.workspaceSchema}._migrations`}::regclass)::float8 as n`.execute(db);
+    const size = await sql<{
+      n: number;
+    }>`select pg_total_relation_size(${`${app.workspaceSchema}._migrations`}::regclass)::float8 as n`.execute(db);
     const schemaSize = size.rows[0]?.n ?? -1;
     expect(overview).toEqual({
       appId: app.id,
@@ -53,9 +81,25 @@ describe('stats.overview and stats.api', () => {
         peakMemoryBytes: 52428800,
         totalComputeMs: 401,
       },
-      storage: { hasWorkspace: true, schemaSize, tableCount: 0, quotaBytes: 1_000_000, quotaPercent: Math.round((schemaSize / 10_000) * 100) / 100 },
+      storage: {
+        hasWorkspace: true,
+        schemaSize,
+        tableCount: 0,
+        quotaBytes: 1_000_000,
+        quotaPercent: Math.round((schemaSize / 10_000) * 100) / 100,
+      },
     });
-    expect(Object.keys(overview)).toEqual(['appId', 'totalViews', 'uniqueViewers', 'views7d', 'views30d', 'lastViewedAt', 'viewsByDay', 'api', 'storage']);
+    expect(Object.keys(overview)).toEqual([
+      'appId',
+      'totalViews',
+      'uniqueViewers',
+      'views7d',
+      'views30d',
+      'lastViewedAt',
+      'viewsByDay',
+      'api',
+      'storage',
+    ]);
   });
 
   it('gives an empty app all zeros, 7 and 30 empty days and no storage', async () => {
@@ -86,7 +130,10 @@ describe('stats.overview and stats.api', () => {
              ${NOW}::timestamptz - (i || ' minutes')::interval + interval '0.123456 seconds', i, 200 + i, case when i % 2 = 0 then 6000000000 + i end,
              case when i = 3 then 'boom' end
       from generate_series(1, 130) i`.execute(db);
-    await db.insertInto('route_invocations').values({ app_id: other.id, method: 'PUT', path: '/other', started_at: NOW, duration_ms: 1, status_code: 200 }).execute();
+    await db
+      .insertInto('route_invocations')
+      .values({ app_id: other.id, method: 'PUT', path: '/other', started_at: NOW, duration_ms: 1, status_code: 200 })
+      .execute();
     const caller = await callerFor(db, owner, pinned);
     const { recent, daily } = await caller.stats.api({ appId: app.naturalId });
     expect(recent).toHaveLength(100);
@@ -141,7 +188,9 @@ describe('stats.preview', () => {
       '{1,2,NULL}', '{{1,2},{3,4}}', '{"a b","NULL",NULL,"q\\"x","","{}"}', 'happy', '{sad,happy}',
       '{"2024-01-01 00:00:00+00","2024-06-30 23:59:59.999+05"}', '{t,f,NULL}', '{"{\\"k\\": [1]}","null"}',
       '{9223372036854775807}', 7, '{"\\\\x00ff",NULL}', '(1,2)')`.execute(db);
-    await sql`insert into ${t('kinds')} (id, f4, f8, num, tstz) values (2, 'NaN', 'Infinity', 'NaN', 'infinity'), (3, '-Infinity', '-0', '0.10', '1999-12-31 23:59:59+00')`.execute(db);
+    await sql`insert into ${t('kinds')} (id, f4, f8, num, tstz) values (2, 'NaN', 'Infinity', 'NaN', 'infinity'), (3, '-Infinity', '-0', '0.10', '1999-12-31 23:59:59+00')`.execute(
+      db,
+    );
     await sql`insert into ${t('kinds')} (id) values (4)`.execute(db);
 
     const result = await preview('kinds');
@@ -170,7 +219,10 @@ describe('stats.preview', () => {
       ip: '192.168.0.1/24',
       by: '\\xdeadbeef',
       ai: [1, 2, null],
-      nested: [[1, 2], [3, 4]],
+      nested: [
+        [1, 2],
+        [3, 4],
+      ],
       at: ['a b', 'NULL', null, 'q"x', '', '{}'],
       m: 'happy',
       ma: ['sad', 'happy'],
@@ -189,12 +241,41 @@ describe('stats.preview', () => {
       select t.typname as name, t.oid::int as oid from pg_type t join pg_namespace n on n.oid = t.typnamespace
       where n.nspname = ${schema} and t.typname in ('mood', '_mood')`.execute(db);
     const oid = Object.fromEntries(oids.rows.map((r) => [r.name, r.oid]));
-    expect(result.fields).toEqual([
-      ['id', 23], ['i2', 21], ['i8', 20], ['num', 1700], ['f4', 700], ['f8', 701], ['b', 16], ['t', 25], ['vc', 1043],
-      ['j', 114], ['jb', 3802], ['tstz', 1184], ['ts', 1114], ['d', 1082], ['tm', 1083], ['iv', 1186], ['u', 2950], ['ip', 869],
-      ['by', 17], ['ai', 1007], ['nested', 1007], ['at', 1009], ['m', oid.mood], ['ma', oid._mood], ['tsa', 1185], ['ba', 1000],
-      ['ja', 3807], ['i8a', 1016], ['dom', 23], ['bya', 1001], ['pt', 600],
-    ].map(([name, dataTypeID]) => ({ name, dataTypeID })));
+    expect(result.fields).toEqual(
+      [
+        ['id', 23],
+        ['i2', 21],
+        ['i8', 20],
+        ['num', 1700],
+        ['f4', 700],
+        ['f8', 701],
+        ['b', 16],
+        ['t', 25],
+        ['vc', 1043],
+        ['j', 114],
+        ['jb', 3802],
+        ['tstz', 1184],
+        ['ts', 1114],
+        ['d', 1082],
+        ['tm', 1083],
+        ['iv', 1186],
+        ['u', 2950],
+        ['ip', 869],
+        ['by', 17],
+        ['ai', 1007],
+        ['nested', 1007],
+        ['at', 1009],
+        ['m', oid.mood],
+        ['ma', oid._mood],
+        ['tsa', 1185],
+        ['ba', 1000],
+        ['ja', 3807],
+        ['i8a', 1016],
+        ['dom', 23],
+        ['bya', 1001],
+        ['pt', 600],
+      ].map(([name, dataTypeID]) => ({ name, dataTypeID })),
+    );
     expect(result.fields.map((f) => f.name)).toEqual(Object.keys(first ?? {}));
   });
 
@@ -206,7 +287,12 @@ describe('stats.preview', () => {
       rows: [],
       rowCount: 0,
       totalRows: 0,
-      fields: [{ name: '1', dataTypeID: 23 }, { name: 'b', dataTypeID: 25 }, { name: '__proto__', dataTypeID: 25 }, { name: 'a b', dataTypeID: 25 }],
+      fields: [
+        { name: '1', dataTypeID: 23 },
+        { name: 'b', dataTypeID: 25 },
+        { name: '__proto__', dataTypeID: 25 },
+        { name: 'a b', dataTypeID: 25 },
+      ],
     });
     await sql`insert into ${t('odd_names')} values ('x', 1, 'proto', 'y')`.execute(db);
     const page = await preview('odd_names');
@@ -217,7 +303,9 @@ describe('stats.preview', () => {
   it('pages in primary-key order, physical order without one, never overlapping or skipping', async () => {
     const db = database.current.db;
     await sql`create table ${t('keyed')} (k int, region text, v text, primary key (region, k))`.execute(db);
-    await sql`insert into ${t('keyed')} select (i * 7919) % 101, case when i % 2 = 0 then 'eu' else 'us' end, 'v' || i from generate_series(1, 101) i`.execute(db);
+    await sql`insert into ${t('keyed')} select (i * 7919) % 101, case when i % 2 = 0 then 'eu' else 'us' end, 'v' || i from generate_series(1, 101) i`.execute(
+      db,
+    );
     await sql`create table ${t('heap')} (v int)`.execute(db);
     await sql`insert into ${t('heap')} select (i * 37) % 53 from generate_series(1, 53) i`.execute(db);
     await sql`update ${t('heap')} set v = v where v % 5 = 0`.execute(db); // moves rows physically
@@ -252,7 +340,9 @@ describe('stats.preview', () => {
   it('cuts cells over the limit with a marker and estimates totals of large tables', async () => {
     const db = database.current.db;
     await sql`create table ${t('blobs')} (id int primary key, body text, doc jsonb, small text)`.execute(db);
-    await sql`insert into ${t('blobs')} values (1, repeat('a', 10 * 1024 * 1024), jsonb_build_object('k', repeat('b', 200000)), 'fine')`.execute(db);
+    await sql`insert into ${t('blobs')} values (1, repeat('a', 10 * 1024 * 1024), jsonb_build_object('k', repeat('b', 200000)), 'fine')`.execute(
+      db,
+    );
     const [row] = (await preview('blobs')).rows;
     expect(row?.body).toBe('a'.repeat(MAX_CELL_BYTES) + cutCellMarker(10 * 1024 * 1024));
     expect(String(row?.doc).startsWith('{"k": "bbb')).toBe(true);
@@ -281,11 +371,51 @@ describe('stats.preview', () => {
     await sql`insert into ${sql.id(other, 'secret')} values ('top secret')`.execute(db);
 
     const hostile = [
-      '_migrations', 'secret', `${other}.secret`, `"${other}"."secret"`, `${schema}.items`, 'public.users', 'users', 'apps', 'api_tokens',
-      'pg_class', 'pg_catalog.pg_class', 'pg_authid', 'information_schema.tables', 'pg_toast', 'items_view', 'items_mat', 'items_seq',
-      'items_pkey', 'ITEMS', ' items', 'items ', 'items;', 'items"', '"items"', "items'; drop table items; --", '"; drop table items; --',
-      'items/../secret', '../secret', '*', '%', 'items%', '(select 1)', 'items where 1=1', 'items\0', '\0', '', 'x'.repeat(64), 'é'.repeat(32),
-      'ıtems', 'ｉｔｅｍｓ', 'items\u200b', '🎉', 'nonexistent', 'we"ird', `${schema}`,
+      '_migrations',
+      'secret',
+      `${other}.secret`,
+      `"${other}"."secret"`,
+      `${schema}.items`,
+      'public.users',
+      'users',
+      'apps',
+      'api_tokens',
+      'pg_class',
+      'pg_catalog.pg_class',
+      'pg_authid',
+      'information_schema.tables',
+      'pg_toast',
+      'items_view',
+      'items_mat',
+      'items_seq',
+      'items_pkey',
+      'ITEMS',
+      ' items',
+      'items ',
+      'items;',
+      'items"',
+      '"items"',
+      "items'; drop table items; --",
+      '"; drop table items; --',
+      'items/../secret',
+      '../secret',
+      '*',
+      '%',
+      'items%',
+      '(select 1)',
+      'items where 1=1',
+      'items\0',
+      '\0',
+      '',
+      'x'.repeat(64),
+      'é'.repeat(32),
+      'ıtems',
+      'ｉｔｅｍｓ',
+      'items\u200b',
+      '🎉',
+      'nonexistent',
+      'we"ird',
+      `${schema}`,
     ];
     for (const name of hostile) {
       expect([name, await outcomeCode(preview(name))]).toEqual([name, 'NOT_FOUND']);
@@ -293,10 +423,15 @@ describe('stats.preview', () => {
     // Names that exist, however odd, work: they are quoted, never spliced.
     expect((await preview('we"ird; name')).fields).toEqual([{ name: 'x', dataTypeID: 23 }]);
     expect((await preview('x'.repeat(63))).rows).toEqual([]);
-    expect((await preview('items')).rows).toEqual([{ id: 1, name: 'one' }, { id: 2, name: 'two' }]);
+    expect((await preview('items')).rows).toEqual([
+      { id: 1, name: 'one' },
+      { id: 2, name: 'two' },
+    ]);
     const secret = await sql<{ s: string }>`select s from ${sql.id(other, 'secret')}`.execute(db);
     expect(secret.rows).toEqual([{ s: 'top secret' }]);
-    const tables = await sql<{ n: number }>`select count(*)::int as n from pg_tables where schemaname in (${schema}, ${other}, 'public')`.execute(db);
+    const tables = await sql<{
+      n: number;
+    }>`select count(*)::int as n from pg_tables where schemaname in (${schema}, ${other}, 'public')`.execute(db);
     expect(tables.rows[0]?.n).toBeGreaterThan(10);
     // An app without a workspace has no tables at all.
     const bare = await makeApp(db, owner);

@@ -87,7 +87,10 @@ describe("the service's functions", () => {
       await client.query(`set local role ${role}`);
       await client.query('insert into public.view_events (app_id) select $1::uuid from generate_series(1, 3)', [app.id]);
       await client.query('reset role');
-      const { rows } = await client.query<{ views: number }>('select sum(views)::int as views from public.stats_view_slots where app_id = $1', [app.id]);
+      const { rows } = await client.query<{ views: number }>(
+        'select sum(views)::int as views from public.stats_view_slots where app_id = $1',
+        [app.id],
+      );
       expect(rows[0]?.views).toBe(3);
     } finally {
       await client.query('rollback');

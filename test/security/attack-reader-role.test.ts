@@ -87,12 +87,26 @@ describe('workspace reader roles', () => {
       authid: await asRole(url, reader.rolname, 'select * from pg_catalog.pg_authid'),
       write: await asRole(url, reader.rolname, `insert into ${q('later')} values (1)`),
       create: await asRole(url, reader.rolname, `create table ${q('evil')} (n int)`),
-      otherReader: await asRole(url, (await readersOf(db, theirs.workspaceSchema as string))[0]?.rolname ?? 'none', `select * from ${q('later')}`),
+      otherReader: await asRole(
+        url,
+        (await readersOf(db, theirs.workspaceSchema as string))[0]?.rolname ?? 'none',
+        `select * from ${q('later')}`,
+      ),
     };
     expect(outcomes).toEqual({
-      own: 'ok', partitioned: 'ok', migrations: 'ok',
-      theirs: '42501', users: '42501', tokens: '42501', sessions: '42501', apps: '42501', events: '42501', authid: '42501',
-      write: '42501', create: '42501', otherReader: '42501',
+      own: 'ok',
+      partitioned: 'ok',
+      migrations: 'ok',
+      theirs: '42501',
+      users: '42501',
+      tokens: '42501',
+      sessions: '42501',
+      apps: '42501',
+      events: '42501',
+      authid: '42501',
+      write: '42501',
+      create: '42501',
+      otherReader: '42501',
     });
   });
 
@@ -117,7 +131,9 @@ describe('workspace reader roles', () => {
     await sql`create table ${sql.id(schema, 'items')} (n int)`.execute(db);
     const caller = await callerFor(db, owner);
     const [reader] = await readersOf(db, schema);
-    await sql.raw(`drop owned by ${pg.escapeIdentifier(reader?.rolname ?? '')}; drop role ${pg.escapeIdentifier(reader?.rolname ?? '')}`).execute(db);
+    await sql
+      .raw(`drop owned by ${pg.escapeIdentifier(reader?.rolname ?? '')}; drop role ${pg.escapeIdentifier(reader?.rolname ?? '')}`)
+      .execute(db);
     const error = await expectCode(caller.stats.preview({ appId: mine.id, table: 'items' }), 'INTERNAL_SERVER_ERROR');
     expect(String(error.cause)).toMatch(/has no reader role/);
 
@@ -151,7 +167,9 @@ describe('workspace reader roles', () => {
         names.push(await grantWorkspaceReader(target, schema));
       }
       expect(names[0]).not.toBe(names[1]);
-      const crossed = await sql<{ usage: boolean }>`select has_schema_privilege(${names[0]}, ${schema}, 'USAGE') as usage`.execute(second.db);
+      const crossed = await sql<{ usage: boolean }>`select has_schema_privilege(${names[0]}, ${schema}, 'USAGE') as usage`.execute(
+        second.db,
+      );
       expect(crossed.rows).toEqual([{ usage: false }]);
     } finally {
       await second.drop();
@@ -163,9 +181,13 @@ describe('workspace reader roles', () => {
     const service = `svc_${randomBytes(6).toString('hex')}`;
     const password = randomBytes(12).toString('hex');
     const dbName = new URL(url).pathname.slice(1);
-    await sql.raw(`create role ${service} login createrole password '${password}';
+    await sql
+      .raw(
+        `create role ${service} login createrole password '${password}';
       grant create on database ${pg.escapeIdentifier(dbName)} to ${service};
-      grant execute on function public.grant_workspace_reader(text) to ${service}`).execute(db);
+      grant execute on function public.grant_workspace_reader(text) to ${service}`,
+      )
+      .execute(db);
     const serviceUrl = new URL(url);
     serviceUrl.username = service;
     serviceUrl.password = password;
@@ -181,9 +203,12 @@ describe('workspace reader roles', () => {
     } finally {
       // Roles outlive the test database: drop the ones made here.
       await asService.destroy();
-      const readers = await sql<{ rolname: string }>`select rolname from pg_catalog.pg_roles where starts_with(rolname, ${schema} || '_reader_')`.execute(db);
+      const readers = await sql<{
+        rolname: string;
+      }>`select rolname from pg_catalog.pg_roles where starts_with(rolname, ${schema} || '_reader_')`.execute(db);
       await sql.raw(`drop schema if exists ${pg.escapeIdentifier(schema)} cascade`).execute(db);
-      for (const r of readers.rows) await sql.raw(`drop owned by ${pg.escapeIdentifier(r.rolname)}; drop role ${pg.escapeIdentifier(r.rolname)}`).execute(db);
+      for (const r of readers.rows)
+        await sql.raw(`drop owned by ${pg.escapeIdentifier(r.rolname)}; drop role ${pg.escapeIdentifier(r.rolname)}`).execute(db);
       await sql.raw(`drop owned by ${service}; drop role ${service}`).execute(db);
     }
   });

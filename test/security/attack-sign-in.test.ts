@@ -44,7 +44,8 @@ describe('sign-in attacks', () => {
     vi.stubEnv('TRUST_PROXY', '1');
     const victim = await makeUser(database.current.db);
     const t0 = new Date('2031-01-02T10:00:00Z');
-    const guess = async (at: Date, i: number) => (await trpcErrorOf(signIn(victim.username, 'guess', at, `198.18.${i >> 8}.${i & 255}`))).code;
+    const guess = async (at: Date, i: number) =>
+      (await trpcErrorOf(signIn(victim.username, 'guess', at, `198.18.${i >> 8}.${i & 255}`))).code;
     // Twenty addresses at once: only the account's five free guesses get a password check.
     const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => guess(t0, i)));
     expect(burst.filter((c) => c === 'UNAUTHORIZED')).toHaveLength(5);
@@ -144,7 +145,10 @@ describe('hashing slots', () => {
     const slots = new Slots({ concurrency: 1, maxWaiting: 1, maxWaitMs: 50, busyMessage: 'busy' });
     const { shut, open } = gate();
     const running = slots.run(() => shut);
-    await expectCode(slots.run(async () => 0), 'TOO_MANY_REQUESTS');
+    await expectCode(
+      slots.run(async () => 0),
+      'TOO_MANY_REQUESTS',
+    );
     expect(slots.load()).toMatchObject({ active: 1, waiting: 0 });
     open();
     await running;

@@ -70,9 +70,17 @@ describe('the /api/trpc route', () => {
   });
 
   const url = (paths: string[]) => `http://stats.test/api/trpc/${paths.join(',')}${paths.length > 1 ? '?batch=1' : ''}`;
-  const get = (paths: string[], headers: Record<string, string> = {}) => route.GET(new Request(url(paths), { headers: { host: 'stats.test', ...headers } }));
+  const get = (paths: string[], headers: Record<string, string> = {}) =>
+    route.GET(new Request(url(paths), { headers: { host: 'stats.test', ...headers } }));
   const post = (paths: string[], body: BodyInit, headers: Record<string, string> = {}) =>
-    route.POST(new Request(url(paths), { method: 'POST', body, headers: { host: 'stats.test', 'content-type': 'application/json', ...headers }, duplex: 'half' } as RequestInit));
+    route.POST(
+      new Request(url(paths), {
+        method: 'POST',
+        body,
+        headers: { host: 'stats.test', 'content-type': 'application/json', ...headers },
+        duplex: 'half',
+      } as RequestInit),
+    );
 
   /** The tRPC error codes of a batch answer, one per call ('OK' for a result). */
   async function codesOf(response: Response): Promise<string[]> {
@@ -144,7 +152,8 @@ describe('the /api/trpc route', () => {
     const app = await makeApp(db, user);
     const auth = { authorization: `Bearer ${user.token}` };
     const { GET: stats } = await import('../../app/api/apps/[id]/stats/route');
-    const rest = () => stats(new Request(`http://stats.test/api/apps/${app.id}/stats`, { headers: auth }), { params: Promise.resolve({ id: app.id }) });
+    const rest = () =>
+      stats(new Request(`http://stats.test/api/apps/${app.id}/stats`, { headers: auth }), { params: Promise.resolve({ id: app.id }) });
     expect(await codesOf(await get(['auth.me', 'auth.me'], auth))).toEqual(['OK', 'OK']);
     expect((await rest()).status).toBe(200);
     const refused = await rest();

@@ -23,7 +23,9 @@ beforeAll(async () => {
   const s = app.workspaceSchema as string;
   // 12 columns of 100 KB text, 100 rows: 64 KiB cells alone would make 78 MB.
   await sql.raw(`create table ${s}.heavy (id int primary key, ${columns(12, 'text')})`).execute(database.db);
-  await sql.raw(`insert into ${s}.heavy select n, ${values(12, "repeat('é' || n, 50000)")} from generate_series(1, 100) n`).execute(database.db);
+  await sql
+    .raw(`insert into ${s}.heavy select n, ${values(12, "repeat('é' || n, 50000)")} from generate_series(1, 100) n`)
+    .execute(database.db);
   // 1,600 columns, the most PostgreSQL allows (one is the key).
   await sql.raw(`create table ${s}.wide (id int primary key, ${columns(1599, 'text')})`).execute(database.db);
   await sql.raw(`insert into ${s}.wide select n, ${values(1599, "'v'")} from generate_series(1, 100) n`).execute(database.db);

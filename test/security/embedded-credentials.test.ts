@@ -85,8 +85,14 @@ async function expectServiceRole(url: string): Promise<void> {
      from pg_roles r, pg_database d where r.rolname = current_user and d.datname = current_database()`,
   );
   expect(me).toEqual({
-    name: 'appstats', rolsuper: false, rolcreatedb: false, rolreplication: false, rolbypassrls: false,
-    rolcreaterole: true, rolcanlogin: true, owns_database: true,
+    name: 'appstats',
+    rolsuper: false,
+    rolcreatedb: false,
+    rolreplication: false,
+    rolbypassrls: false,
+    rolcreaterole: true,
+    rolcanlogin: true,
+    owns_database: true,
   });
 }
 
@@ -98,7 +104,9 @@ async function readsAsReader(url: string, reader: string, schema: string, table:
   try {
     await client.query('begin');
     await client.query(`set local role ${pg.escapeIdentifier(reader)}`);
-    const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from ${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)}`);
+    const { rows } = await client.query<{ n: number }>(
+      `select count(*)::int as n from ${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)}`,
+    );
     return rows[0]?.n ?? -1;
   } finally {
     await client.query('rollback').catch(() => undefined);
@@ -198,9 +206,15 @@ describe('embedded PostgreSQL credentials', () => {
 async function legacyFolder(dataDir: string): Promise<{ schema: string; reader: string }> {
   const port = await freePort();
   const server = new EmbeddedPostgres({
-    databaseDir: dataDir, user: 'postgres', password: LEGACY_PASSWORD, port, persistent: true,
-    createPostgresUser: userInfo().uid === 0, postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: () => undefined, onError: () => undefined,
+    databaseDir: dataDir,
+    user: 'postgres',
+    password: LEGACY_PASSWORD,
+    port,
+    persistent: true,
+    createPostgresUser: userInfo().uid === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: () => undefined,
+    onError: () => undefined,
   });
   await server.initialise();
   await server.start();
@@ -218,10 +232,13 @@ async function legacyFolder(dataDir: string): Promise<{ schema: string; reader: 
     } finally {
       await database.destroy();
     }
-    await query(url, `create table legacy_notes (id serial primary key, body text not null);
+    await query(
+      url,
+      `create table legacy_notes (id serial primary key, body text not null);
       insert into legacy_notes (body) values ('kept');
       create table ${schema}.orders (id int generated always as identity, total int);
-      insert into ${schema}.orders (total) values (7);`);
+      insert into ${schema}.orders (total) values (7);`,
+    );
     return { schema, reader };
   } finally {
     await server.stop();

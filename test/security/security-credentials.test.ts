@@ -152,7 +152,9 @@ describe('session cookie in production', () => {
   it('is __Host- prefixed, Secure, HttpOnly, SameSite=Lax, Path=/ and has no Domain', () => {
     vi.stubEnv('NODE_ENV', 'production');
     const cookie = sessionCookie('abc', 3600);
-    expect(cookie.split('; ').sort()).toEqual(['HttpOnly', 'Max-Age=3600', 'Path=/', 'SameSite=Lax', 'Secure', '__Host-appstats_session=abc'].sort());
+    expect(cookie.split('; ').sort()).toEqual(
+      ['HttpOnly', 'Max-Age=3600', 'Path=/', 'SameSite=Lax', 'Secure', '__Host-appstats_session=abc'].sort(),
+    );
     expect(sessionCookie('', 0)).toMatch(/^__Host-appstats_session=; .*Max-Age=0/);
     expect(sessionCookie('', 0)).toMatch(/Secure/);
   });

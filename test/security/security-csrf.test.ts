@@ -90,13 +90,19 @@ describe('CSRF: sign-in (login CSRF)', () => {
   it('refuses a cross-site sign-in before looking at the password: no session, no cookie', async () => {
     const db = database.current.db;
     const user = await makeUser(db);
-    const before = await db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await db
+      .selectFrom('sessions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     for (const [, signal] of CROSS_SITE_SIGNALS) {
       const { caller, cookies } = await requestWith(db, signal);
       await expectCode(caller.auth.signIn({ username: user.username, password: user.password }), 'FORBIDDEN');
       expect(cookies).toEqual([]);
     }
-    const after = await db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await db
+      .selectFrom('sessions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
@@ -104,7 +110,9 @@ describe('CSRF: sign-in (login CSRF)', () => {
     const db = database.current.db;
     const user = await makeUser(db);
     const { caller, cookies } = await requestWith(db, { origin: SAME_ORIGIN, 'sec-fetch-site': 'same-origin' });
-    await expect(caller.auth.signIn({ username: user.username, password: user.password })).resolves.toMatchObject({ username: user.username });
+    await expect(caller.auth.signIn({ username: user.username, password: user.password })).resolves.toMatchObject({
+      username: user.username,
+    });
     expect(cookies).toHaveLength(1);
   });
 });

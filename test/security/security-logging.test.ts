@@ -17,7 +17,16 @@ function memoryLogger() {
     },
   });
   const log = createLogger(stream, { level: 'info' });
-  return { log, text: () => text, lines: () => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    log,
+    text: () => text,
+    lines: () =>
+      text
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 afterEach(() => {
@@ -27,7 +36,14 @@ afterEach(() => {
 describe('logger', () => {
   it('redacts credentials wherever they sit, and keeps the rest', () => {
     const { log, text, lines } = memoryLogger();
-    const secrets = ['Bearer ast_SECRET-1', 'appstats_session=SECRET-2', '__Host-appstats_session=SECRET-3; HttpOnly', 'SECRET-4', 'ast_SECRET-5', 'SECRET-6'];
+    const secrets = [
+      'Bearer ast_SECRET-1',
+      'appstats_session=SECRET-2',
+      '__Host-appstats_session=SECRET-3; HttpOnly',
+      'SECRET-4',
+      'ast_SECRET-5',
+      'SECRET-6',
+    ];
     log.info(
       {
         authorization: secrets[0],
@@ -41,7 +57,11 @@ describe('logger', () => {
     );
     for (const secret of secrets) expect(text()).not.toContain(secret.replace(/^.*SECRET/, 'SECRET'));
     const [line] = lines();
-    expect(line).toMatchObject({ msg: 'request', req: { method: 'POST', headers: { authorization: '[redacted]' } }, input: { username: 'alice', password: '[redacted]' } });
+    expect(line).toMatchObject({
+      msg: 'request',
+      req: { method: 'POST', headers: { authorization: '[redacted]' } },
+      input: { username: 'alice', password: '[redacted]' },
+    });
   });
 
   it('logs an error with its cause chain', () => {
@@ -89,7 +109,9 @@ describe('the tRPC route', () => {
     const id = response.headers.get('x-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.headers.get('set-cookie')).toMatch(/HttpOnly/);
-    expect(memory.lines()).toContainEqual(expect.objectContaining({ requestId: id, method: 'POST', path: '/api/trpc/auth.signIn', status: 200 }));
+    expect(memory.lines()).toContainEqual(
+      expect.objectContaining({ requestId: id, method: 'POST', path: '/api/trpc/auth.signIn', status: 200 }),
+    );
     expect(memory.text()).not.toContain(user.password);
   });
 

@@ -132,19 +132,26 @@ describe('sign-in throttling', () => {
     for (let i = 0; i < first; i++) codes.push((await trpcErrorOf(signIn(hammered, 'wrong', at, from(`10.0.0.${i}`, '192.0.2.1')))).code);
     expect(codes.filter((c) => c === 'UNAUTHORIZED')).toHaveLength(ACCOUNT_LIMIT);
     // ...then fresh usernames from the same address, each still within its own limit.
-    for (let i = first; i < ADDRESS_LIMIT; i++) await expectCode(signIn(unique('spray'), 'wrong', at, from('10.0.0.1', '192.0.2.1')), 'UNAUTHORIZED');
+    for (let i = first; i < ADDRESS_LIMIT; i++)
+      await expectCode(signIn(unique('spray'), 'wrong', at, from('10.0.0.1', '192.0.2.1')), 'UNAUTHORIZED');
     await expectCode(signIn(user.username, user.password, at, from('10.9.9.9', '192.0.2.1')), 'TOO_MANY_REQUESTS');
-    await expect(signIn(user.username, user.password, at, from('192.0.2.1', '192.0.2.2'))).resolves.toMatchObject({ username: user.username });
+    await expect(signIn(user.username, user.password, at, from('192.0.2.1', '192.0.2.2'))).resolves.toMatchObject({
+      username: user.username,
+    });
 
     // Per username, the failures of every address count together...
-    for (let i = 0; i < ACCOUNT_LIMIT; i++) await expectCode(signIn(user.username, 'wrong', at, from('x', `192.0.2.${3 + i}`)), 'UNAUTHORIZED');
+    for (let i = 0; i < ACCOUNT_LIMIT; i++)
+      await expectCode(signIn(user.username, 'wrong', at, from('x', `192.0.2.${3 + i}`)), 'UNAUTHORIZED');
     await expectCode(signIn(user.username, 'wrong', at, from('x', '192.0.2.9')), 'TOO_MANY_REQUESTS');
     await expectCode(signIn(user.username, user.password, at, from('x', '192.0.2.10')), 'TOO_MANY_REQUESTS');
     // ...but the address the user signed in from before still gets a few tries of its own, and the right password.
-    for (let i = 0; i < KNOWN_ADDRESS_LIMIT; i++) await expectCode(signIn(user.username, 'wrong', at, from('x', '192.0.2.2')), 'UNAUTHORIZED');
+    for (let i = 0; i < KNOWN_ADDRESS_LIMIT; i++)
+      await expectCode(signIn(user.username, 'wrong', at, from('x', '192.0.2.2')), 'UNAUTHORIZED');
     await expectCode(signIn(user.username, user.password, at, from('x', '192.0.2.2')), 'TOO_MANY_REQUESTS');
     const nextWindow = new Date(at.getTime() + SIGN_IN_WINDOW_MS);
-    await expect(signIn(user.username, user.password, nextWindow, from('x', '192.0.2.2'))).resolves.toMatchObject({ username: user.username });
+    await expect(signIn(user.username, user.password, nextWindow, from('x', '192.0.2.2'))).resolves.toMatchObject({
+      username: user.username,
+    });
   });
 
   it('behind a trusted proxy, lets the real user in from a known address while an attacker holds the account back', async () => {
@@ -156,7 +163,9 @@ describe('sign-in throttling', () => {
     for (let i = 0; i <= ACCOUNT_LIMIT; i++) await trpcErrorOf(signIn(user.username, 'wrong', at, { 'x-forwarded-for': `203.0.113.${i}` }));
     await expectCode(signIn(user.username, user.password, at, { 'x-forwarded-for': '203.0.113.99' }), 'TOO_MANY_REQUESTS');
     // Another address of the same /64 (privacy addresses change) is the same network.
-    await expect(signIn(user.username, user.password, at, { 'x-forwarded-for': '2001:db8:feed:1:abcd::2' })).resolves.toMatchObject({ username: user.username });
+    await expect(signIn(user.username, user.password, at, { 'x-forwarded-for': '2001:db8:feed:1:abcd::2' })).resolves.toMatchObject({
+      username: user.username,
+    });
     // The good sign-in forgot the account's failures.
     await expectCode(signIn(user.username, 'wrong', at, { 'x-forwarded-for': '203.0.113.100' }), 'UNAUTHORIZED');
   });
@@ -249,7 +258,14 @@ describe('per-token budget', () => {
     const db = database.current.db;
     const old = new Date('2020-01-01T00:00:00Z');
     for (let i = 0; i < 30; i++) await hitWindow(db, unique('stale'), old, 1000);
-    const count = async () => Number((await sql<{ n: string }>`select count(*) as n from rate_limits where reset_at < ${old.toISOString()}::timestamptz + interval '1 day'`.execute(db)).rows[0]?.n);
+    const count = async () =>
+      Number(
+        (
+          await sql<{
+            n: string;
+          }>`select count(*) as n from rate_limits where reset_at < ${old.toISOString()}::timestamptz + interval '1 day'`.execute(db)
+        ).rows[0]?.n,
+      );
     expect(await count()).toBeGreaterThan(0);
     for (let i = 0; i < 3; i++) await hitWindow(db, unique('fresh'), new Date('2030-03-01T00:00:00Z'), 1000);
     expect(await count()).toBe(0);

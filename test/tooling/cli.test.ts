@@ -31,11 +31,27 @@ describe('CLI', () => {
     expect(revoked.json).toEqual({ id: (token.json as { id: string }).id, revoked: true });
 
     const slug = unique('shop');
-    const app = await cli(url, 'app:create', '--natural-id', slug, '--name', 'Shop', '--owner', owner, '--workspace', '--quota-bytes', '2048', '--visibility', 'public');
+    const app = await cli(
+      url,
+      'app:create',
+      '--natural-id',
+      slug,
+      '--name',
+      'Shop',
+      '--owner',
+      owner,
+      '--workspace',
+      '--quota-bytes',
+      '2048',
+      '--visibility',
+      'public',
+    );
     expect(app.code).toBe(0);
     const created = app.json as { id: string; naturalId: string; workspaceSchema: string };
     expect(created).toEqual({ id: expect.stringMatching(UUID), naturalId: slug, workspaceSchema: `ws_${created.id.replace(/-/g, '')}` });
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_namespace where nspname = ${created.workspaceSchema}`.execute(database.current.db);
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*)::int as n from pg_namespace where nspname = ${created.workspaceSchema}`.execute(database.current.db);
     expect(rows[0]?.n).toBe(1);
 
     const plain = await cli(url, 'app:create', '--natural-id', unique('plain'), '--name', 'Plain', '--owner', owner);
@@ -83,7 +99,11 @@ describe('CLI', () => {
     const password = 'correct horse battery staple';
     const result = await cli(url, 'user:create', '--username', username, '--password', password);
     expect(result.stdout + result.stderr).not.toContain(password);
-    const row = await database.current.db.selectFrom('users').select('password_hash').where('username', '=', username).executeTakeFirstOrThrow();
+    const row = await database.current.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('username', '=', username)
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).not.toContain(password);
     expect(row.password_hash).toMatch(/^scrypt\$/);
   });

@@ -57,44 +57,48 @@ async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: numbe
 }
 
 describe('npm run dev with DATABASE_URL unset', () => {
-  it('starts embedded PostgreSQL, migrates, answers on PORT, shares the server with the CLI and stops it on exit', { timeout: 240_000 }, async () => {
-    const port = await freePort();
-    let output = '';
-    dev = spawn('npm', ['run', 'dev'], { env: { ...baseEnv, PORT: String(port) }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    dev.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-    dev.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  it(
+    'starts embedded PostgreSQL, migrates, answers on PORT, shares the server with the CLI and stops it on exit',
+    { timeout: 240_000 },
+    async () => {
+      const port = await freePort();
+      let output = '';
+      dev = spawn('npm', ['run', 'dev'], { env: { ...baseEnv, PORT: String(port) }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      dev.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+      dev.stderr?.on('data', (c: Buffer) => (output += c.toString()));
 
-    const answered = await waitFor(async () => {
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/login`);
-        return res.status === 200;
-      } catch {
-        return false;
+      const answered = await waitFor(async () => {
+        try {
+          const res = await fetch(`http://127.0.0.1:${port}/login`);
+          return res.status === 200;
+        } catch {
+          return false;
+        }
+      }, 150_000);
+      expect(answered, output).toBe(true);
+      expect(output).toContain(`http://localhost:${port}`);
+
+      const pgDir = path.join(dataDir, 'pg');
+      expect(existsSync(path.join(pgDir, 'PG_VERSION'))).toBe(true);
+      const pidBefore = readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0];
+      const portBefore = runningPort(pgDir);
+      // Issue 11: no fixed superuser password any more; the folder's own are in 0600 files.
+      for (const file of ['pg-superuser-password', 'pg-appstats-password']) {
+        expect(statSync(path.join(dataDir, file)).mode & 0o777, file).toBe(0o600);
       }
-    }, 150_000);
-    expect(answered, output).toBe(true);
-    expect(output).toContain(`http://localhost:${port}`);
+      expect(await login(`postgres://postgres:appstats-local@127.0.0.1:${portBefore}/postgres`)).toBe('28P01');
+      const superuser = readFileSync(path.join(dataDir, 'pg-superuser-password'), 'utf8').trim();
+      expect(await login(`postgres://postgres:${encodeURIComponent(superuser)}@127.0.0.1:${portBefore}/postgres`)).toBe('ok');
 
-    const pgDir = path.join(dataDir, 'pg');
-    expect(existsSync(path.join(pgDir, 'PG_VERSION'))).toBe(true);
-    const pidBefore = readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0];
-    const portBefore = runningPort(pgDir);
-    // Issue 11: no fixed superuser password any more; the folder's own are in 0600 files.
-    for (const file of ['pg-superuser-password', 'pg-appstats-password']) {
-      expect(statSync(path.join(dataDir, file)).mode & 0o777, file).toBe(0o600);
-    }
-    expect(await login(`postgres://postgres:appstats-local@127.0.0.1:${portBefore}/postgres`)).toBe('28P01');
-    const superuser = readFileSync(path.join(dataDir, 'pg-superuser-password'), 'utf8').trim();
-    expect(await login(`postgres://postgres:${encodeURIComponent(superuser)}@127.0.0.1:${portBefore}/postgres`)).toBe('ok');
+      const created = await run(['run', '--silent', 'cli', '--', 'user:create', '--username', 'shared-check', '--password', 'pw'], baseEnv);
+      expect(created.code, created.stderr).toBe(0);
+      expect(JSON.parse(created.stdout)).toMatchObject({ username: 'shared-check' });
+      expect(readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]).toBe(pidBefore);
+      expect(runningPort(pgDir)).toBe(portBefore);
 
-    const created = await run(['run', '--silent', 'cli', '--', 'user:create', '--username', 'shared-check', '--password', 'pw'], baseEnv);
-    expect(created.code, created.stderr).toBe(0);
-    expect(JSON.parse(created.stdout)).toMatchObject({ username: 'shared-check' });
-    expect(readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]).toBe(pidBefore);
-    expect(runningPort(pgDir)).toBe(portBefore);
-
-    if (dev.pid) process.kill(-dev.pid, 'SIGINT');
-    const stopped = await waitFor(() => runningPort(pgDir) === null, 30_000);
-    expect(stopped).toBe(true);
-  });
+      if (dev.pid) process.kill(-dev.pid, 'SIGINT');
+      const stopped = await waitFor(() => runningPort(pgDir) === null, 30_000);
+      expect(stopped).toBe(true);
+    },
+  );
 });

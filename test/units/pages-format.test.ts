@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDayShort, formatDuration, formatMiB, formatNumber, formatPercent, formatRelative, formatRowCount, formatUtc } from '../../lib/format';
+import {
+  formatBytes,
+  formatDayShort,
+  formatDuration,
+  formatMiB,
+  formatNumber,
+  formatPercent,
+  formatRelative,
+  formatRowCount,
+  formatUtc,
+} from '../../lib/format';
 import { parsePaging } from '../../lib/paging';
 import { safeNextPath } from '../../lib/safe-next';
 
@@ -53,7 +63,19 @@ describe('safeNextPath', () => {
   });
 
   it('refuses other sites, schemes, tricks and loops back to /login', () => {
-    for (const bad of ['https://evil.example', '//evil.example', '/\\evil.example', '\\\\evil', 'javascript:alert(1)', '/\t/evil.example', '/login?next=/apps', '/api/trpc/auth.signOut', '', undefined, null]) {
+    for (const bad of [
+      'https://evil.example',
+      '//evil.example',
+      '/\\evil.example',
+      '\\\\evil',
+      'javascript:alert(1)',
+      '/\t/evil.example',
+      '/login?next=/apps',
+      '/api/trpc/auth.signOut',
+      '',
+      undefined,
+      null,
+    ]) {
       expect(safeNextPath(bad)).toBe('/apps');
     }
   });

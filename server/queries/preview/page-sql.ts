@@ -44,7 +44,10 @@ function pageSource(qualified: string, keys: readonly string[]): { from: string;
 function cellMeasure(column: PageColumn, ref: string, printed: string): { size: string; head: (cut: number) => string } {
   if (TEXT_LIKE.has(column.type)) return { size: `octet_length(${ref}::text)::int8`, head: (cut) => `left(${ref}::text, ${cut})` };
   if (column.type === BYTEA) {
-    return { size: `(octet_length(${ref})::int8 * 2 + 2)`, head: (cut) => `encode(substring(${ref} from 1 for ${Math.max(0, Math.floor((cut - 2) / 2))}), 'hex')` };
+    return {
+      size: `(octet_length(${ref})::int8 * 2 + 2)`,
+      head: (cut) => `encode(substring(${ref} from 1 for ${Math.max(0, Math.floor((cut - 2) / 2))}), 'hex')`,
+    };
   }
   return { size: `octet_length(${printed})::int8`, head: (cut) => `left(${printed}, ${cut})` };
 }
@@ -58,7 +61,8 @@ export function pageSizesQuery(qualified: string, columns: readonly PageColumn[]
   const lateral: string[] = [];
   const sizes = columns.map((column, i) => {
     const ref = `p.${pg.escapeIdentifier(column.name)}`;
-    if (!TEXT_LIKE.has(column.type) && column.type !== BYTEA) lateral.push(`case when num_nonnulls(${ref}) = 1 then format('%s', ${ref}) end as s${i}`);
+    if (!TEXT_LIKE.has(column.type) && column.type !== BYTEA)
+      lateral.push(`case when num_nonnulls(${ref}) = 1 then format('%s', ${ref}) end as s${i}`);
     return cellMeasure(column, ref, `x.s${i}`).size;
   });
   const source = pageSource(qualified, keys);
@@ -76,7 +80,12 @@ export function pageSizesQuery(qualified: string, columns: readonly PageColumn[]
  * array of strings, then their full sizes in bytes as a JSON array of numbers.
  * Only ever called with names read from the catalog.
  */
-export function pageQuery(qualified: string, columns: readonly PageColumn[], keys: readonly string[], cut: number = MAX_CELL_BYTES): string {
+export function pageQuery(
+  qualified: string,
+  columns: readonly PageColumn[],
+  keys: readonly string[],
+  cut: number = MAX_CELL_BYTES,
+): string {
   const lateral: string[] = [];
   const values: string[] = [];
   const heads: string[] = [];

@@ -116,11 +116,15 @@ export async function previewTable(db: Kysely<DB>, schema: string | null, table:
 }
 
 async function readPage(client: pg.Client, schema: string, relation: Relation, page: PreviewPage): Promise<TablePreview> {
-  const typeRows = await client.query<{ oid: string; baseType: string; element: string; delimiter: string; isArray: boolean }>(COLUMN_TYPES, [
-    relation.oid,
-  ]);
+  const typeRows = await client.query<{ oid: string; baseType: string; element: string; delimiter: string; isArray: boolean }>(
+    COLUMN_TYPES,
+    [relation.oid],
+  );
   const types = new Map<number, TypeInfo>(
-    typeRows.rows.map((t) => [Number(t.oid), { baseType: Number(t.baseType), element: Number(t.element), delimiter: t.delimiter, isArray: t.isArray }]),
+    typeRows.rows.map((t) => [
+      Number(t.oid),
+      { baseType: Number(t.baseType), element: Number(t.element), delimiter: t.delimiter, isArray: t.isArray },
+    ]),
   );
   // Domains are reported by their base type, as the wire protocol does.
   const baseOf = (oid: number): number => {
@@ -174,7 +178,12 @@ async function readPage(client: pg.Client, schema: string, relation: Relation, p
  * The page's rows cut at `cut`; where JSON escaping made them larger than
  * estimated, cut again lower (from the same printed text) until they fit.
  */
-function fitRows(raw: ReadonlyArray<ReadonlyArray<string | null>>, columns: readonly PageColumn[], types: ReadonlyMap<number, TypeInfo>, cut: number) {
+function fitRows(
+  raw: ReadonlyArray<ReadonlyArray<string | null>>,
+  columns: readonly PageColumn[],
+  types: ReadonlyMap<number, TypeInfo>,
+  cut: number,
+) {
   let level = cut;
   for (;;) {
     const rows = pageRows(raw, columns, types, level);

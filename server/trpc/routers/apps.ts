@@ -52,7 +52,7 @@ export const appsRouter = router({
    * readers too: the overview's chart shows aggregates only, like GET /stats,
    * never paths, users or errors.
    */
-  invocationsByDay: appReadProcedure.output(z.array(DailyInvocations).length(30)).query(({ ctx }) =>
-    getDailyInvocations(ctx.db, ctx.app.id, ctx.now()),
-  ),
+  invocationsByDay: appReadProcedure
+    .output(z.array(DailyInvocations).length(30))
+    .query(({ ctx }) => getDailyInvocations(ctx.db, ctx.app.id, ctx.now())),
 });

@@ -18,25 +18,28 @@ export const authRouter = router({
    * retry seconds; see admitSignIn); an unknown username costs the same
    * hashing time as a known one.
    */
-  signIn: publicProcedure.input(SignInInput).output(MeOutput).mutation(async ({ ctx, input }) => {
-    const now = ctx.now();
-    const attempt = await admitSignIn(ctx.db, input.username, ctx.request?.clientAddress ?? null, now);
-    const user = await findUserForSignIn(ctx.db, input.username);
-    if (!user) {
-      await burnPasswordCheck(input.password);
-      throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS });
-    }
-    if (!(await verifyPassword(input.password, user.passwordHash))) {
-      throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS });
-    }
-    await attempt.succeeded();
-    // The session this browser held before (if any) ends rather than living on beside the new one.
-    const previous = ctx.auth.principal;
-    if (previous?.via === 'session' && previous.sessionId) await closeSession(ctx.db, previous.sessionId);
-    const sessionId = await openSession(ctx.db, user.id, now);
-    ctx.setCookie(sessionCookie(sessionId, Math.floor(SESSION_ABSOLUTE_MS / 1000)));
-    return { id: user.id, username: user.username, name: user.name, isAdmin: user.isAdmin };
-  }),
+  signIn: publicProcedure
+    .input(SignInInput)
+    .output(MeOutput)
+    .mutation(async ({ ctx, input }) => {
+      const now = ctx.now();
+      const attempt = await admitSignIn(ctx.db, input.username, ctx.request?.clientAddress ?? null, now);
+      const user = await findUserForSignIn(ctx.db, input.username);
+      if (!user) {
+        await burnPasswordCheck(input.password);
+        throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS });
+      }
+      if (!(await verifyPassword(input.password, user.passwordHash))) {
+        throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS });
+      }
+      await attempt.succeeded();
+      // The session this browser held before (if any) ends rather than living on beside the new one.
+      const previous = ctx.auth.principal;
+      if (previous?.via === 'session' && previous.sessionId) await closeSession(ctx.db, previous.sessionId);
+      const sessionId = await openSession(ctx.db, user.id, now);
+      ctx.setCookie(sessionCookie(sessionId, Math.floor(SESSION_ABSOLUTE_MS / 1000)));
+      return { id: user.id, username: user.username, name: user.name, isAdmin: user.isAdmin };
+    }),
 
   /** Ends the current session server-side and clears the cookie. */
   signOut: publicProcedure.mutation(async ({ ctx }) => {

@@ -35,7 +35,10 @@ const badRequest = (message: string) => new TRPCError({ code: 'BAD_REQUEST', mes
 const batchLimit = appWriteProcedure.use(async ({ getRawInput, next }) => {
   const raw = (await getRawInput()) as { events?: unknown } | undefined;
   if (Array.isArray(raw?.events) && raw.events.length > MAX_BATCH_ITEMS) {
-    throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `A batch holds at most ${MAX_BATCH_ITEMS} items; this one has ${raw.events.length}` });
+    throw new TRPCError({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `A batch holds at most ${MAX_BATCH_ITEMS} items; this one has ${raw.events.length}`,
+    });
   }
   return next();
 });
@@ -46,18 +49,26 @@ const batchLimit = appWriteProcedure.use(async ({ getRawInput, next }) => {
  * INSERT stores every row. A replay answers the stored answer; a key reused
  * with another body is CONFLICT.
  */
-async function ingest<R>(ctx: Context & { app: { id: string } }, batch: Batch<R>, idempotencyKey: string | undefined): Promise<IngestResult> {
+async function ingest<R>(
+  ctx: Context & { app: { id: string } },
+  batch: Batch<R>,
+  idempotencyKey: string | undefined,
+): Promise<IngestResult> {
   const now = ctx.now();
   const latest = now.getTime() + FUTURE_SKEW_MS;
   const early = batch.rows.findIndex((row) => Date.parse(batch.time.of(row) ?? '') > latest);
   if (early >= 0) {
-    throw badRequest(`${label(batch.single, early, batch.time.field)}: must not be more than ${FUTURE_SKEW_MS / 60000} minutes in the future`);
+    throw badRequest(
+      `${label(batch.single, early, batch.time.field)}: must not be more than ${FUTURE_SKEW_MS / 60000} minutes in the future`,
+    );
   }
   const answer: IngestResult = { accepted: batch.rows.length };
 
   return ctx.db.transaction().execute(async (trx) => {
     if (idempotencyKey !== undefined) {
-      const requestHash = createHash('sha256').update(`${batch.kind}\n${JSON.stringify(batch.rows)}`).digest('hex');
+      const requestHash = createHash('sha256')
+        .update(`${batch.kind}\n${JSON.stringify(batch.rows)}`)
+        .digest('hex');
       const claim = await claimIdempotencyKey(trx, {
         appId: ctx.app.id,
         key: idempotencyKey,
@@ -72,7 +83,10 @@ async function ingest<R>(ctx: Context & { app: { id: string } }, batch: Batch<R>
       }
       if (claim.state === 'replay') return IngestResult.parse(claim.response);
     }
-    const missing = await findMissingUsers(trx, batch.rows.flatMap((row) => batch.user.of(row) ?? []));
+    const missing = await findMissingUsers(
+      trx,
+      batch.rows.flatMap((row) => batch.user.of(row) ?? []),
+    );
     if (missing.size > 0) {
       const index = batch.rows.findIndex((row) => missing.has(batch.user.of(row) ?? ''));
       throw badRequest(`${label(batch.single, index, batch.user.field)}: no such user`);

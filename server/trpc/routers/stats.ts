@@ -51,21 +51,28 @@ export const statsRouter = router({
   }),
 
   /** GET /stats/tables: the workspace's tables with columns, rows and size; needs write. */
-  tables: appWriteProcedure.output(z.array(WorkspaceTable)).query(({ ctx }) => readWorkspace(listWorkspaceTables(ctx.db, ctx.app.workspaceSchema))),
+  tables: appWriteProcedure
+    .output(z.array(WorkspaceTable))
+    .query(({ ctx }) => readWorkspace(listWorkspaceTables(ctx.db, ctx.app.workspaceSchema))),
 
   /** POST /stats/tables/{table}/preview: one page of a workspace table; NOT_FOUND for anything that is not one; needs write. */
   preview: appWriteProcedure
     .input(PreviewInput)
     .output(PreviewOutput)
     .query(async ({ ctx, input }) => {
-      const page = await readWorkspace(previewTable(ctx.db, ctx.app.workspaceSchema, input.table, { limit: input.limit, offset: input.offset }));
+      const page = await readWorkspace(
+        previewTable(ctx.db, ctx.app.workspaceSchema, input.table, { limit: input.limit, offset: input.offset }),
+      );
       if (!page) throw new TRPCError({ code: 'NOT_FOUND', message: 'Table not found' });
       return page;
     }),
 
   /** GET /stats/api: the last 100 invocations and 30 days of daily figures; needs write. */
   api: appWriteProcedure.output(ApiStats).query(async ({ ctx }) => {
-    const [recent, daily] = await Promise.all([listRecentInvocations(ctx.db, ctx.app.id), getDailyInvocations(ctx.db, ctx.app.id, ctx.now())]);
+    const [recent, daily] = await Promise.all([
+      listRecentInvocations(ctx.db, ctx.app.id),
+      getDailyInvocations(ctx.db, ctx.app.id, ctx.now()),
+    ]);
     return { recent, daily };
   }),
 });

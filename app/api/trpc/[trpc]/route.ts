@@ -34,7 +34,10 @@ async function withBoundedBody(req: Request): Promise<{ request: Request; refuse
   try {
     return { request: new Request(req.url, { ...init, body: await readBodyBytes(req, MAX_BODY_BYTES) }), refused: null };
   } catch (error) {
-    const refused = error instanceof TRPCError ? error : new TRPCError({ code: 'BAD_REQUEST', message: 'The request body could not be read', cause: error });
+    const refused =
+      error instanceof TRPCError
+        ? error
+        : new TRPCError({ code: 'BAD_REQUEST', message: 'The request body could not be read', cause: error });
     return { request: new Request(req.url, init), refused };
   }
 }

@@ -21,7 +21,10 @@ export default async function TableRowsPage({ params, searchParams }: Props) {
   const app = await appForPage(appId);
   if (!app?.canWrite) return <NoAccess what="this app's tables" />;
   const { page, size } = parsePaging(await searchParams);
-  await Promise.all([serverTrpc.stats.preview.prefetch({ appId, table, limit: size, offset: (page - 1) * size }), serverTrpc.stats.tables.prefetch({ appId })]);
+  await Promise.all([
+    serverTrpc.stats.preview.prefetch({ appId, table, limit: size, offset: (page - 1) * size }),
+    serverTrpc.stats.tables.prefetch({ appId }),
+  ]);
   return (
     <HydrateClient>
       <TableRows appId={appId} table={table} />
