@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
+import { sql } from 'kysely';
 import { formatBytes, formatNumber } from '../lib/format';
 import type { PreviewResult, WorkspaceTable } from '../server/schemas/stats';
-import { createWorld, rest, signIn, type World } from './fixtures';
+import { createWorld, rest, serverDb, signIn, type World } from './fixtures';
 
 let world: World;
 test.beforeAll(async () => {
@@ -156,4 +158,28 @@ test('a viewer sees the "no access" state on both table pages', async ({ page })
 test('an app without a workspace has no tables to list', async ({ page }) => {
   await signIn(page, world.owner, `/apps/${world.bare.naturalId}/tables`);
   await expect(page.getByText('This app has no workspace')).toBeVisible();
+});
+
+test('a page whose values would pass 1 MiB says which were cut, and to how much', async ({ page }) => {
+  const db = serverDb();
+  const schema = world.app.workspaceSchema as string;
+  // 100 rows of 100 KB: 100 × 64 KiB would be 6.4 MB of cells, so the page cuts them further.
+  await sql`create table ${sql.id(schema, 'bulky')} (id integer primary key, body text not null)`.execute(db);
+  await sql`insert into ${sql.id(schema, 'bulky')} select n, repeat('lorem ipsum ', 8500) from generate_series(1, 100) n`.execute(db);
+  const api = await rest<PreviewResult & { cellsCut?: number; cellCutBytes?: number }>(
+    `/api/apps/${world.app.id}/stats/tables/bulky/preview`,
+    world.owner,
+    { method: 'POST', body: JSON.stringify({ limit: 100 }) },
+  );
+  expect(api.cellsCut).toBe(100);
+  await signIn(page, world.owner, `/apps/${world.app.naturalId}/tables/bulky?size=100`);
+  const note = page.getByRole('note');
+  await expect(note).toHaveText(
+    `100 large values on this page are cut to ${formatBytes(api.cellCutBytes ?? 0)} each: a value shows at most 64 KiB and a page at most 1 MiB, so fewer rows per page show more of each.`,
+  );
+  await expect(rowsRegion(page, 'bulky').locator('tbody tr')).toHaveCount(100);
+  await page.screenshot({ path: path.join(import.meta.dirname, 'screenshots', 'table-rows-cut-light-desktop.png') });
+  // Ten rows fit within 1 MiB: each value keeps its first 64 KiB.
+  await page.getByLabel('Rows per page').selectOption('10');
+  await expect(note).toContainText(`10 large values on this page are cut to ${formatBytes(64 * 1024)} each`);
 });

@@ -7,7 +7,7 @@ import { Card } from '@/components/ui/card';
 import { QueryView } from '@/components/ui/query-view';
 import { EmptyState } from '@/components/ui/states';
 import { UpdatedAgo } from '@/components/ui/updated-ago';
-import { formatBytes } from '@/lib/format';
+import { formatBytes, formatNumber } from '@/lib/format';
 import { parsePaging } from '@/lib/paging';
 import { errorCode } from '@/trpc/errors';
 import { trpc } from '@/trpc/react';
@@ -91,9 +91,8 @@ export function TableRows({ appId, table }: { appId: string; table: string }) {
                   <>
                     {result.cellsCut !== undefined && (
                       <p role="note" className="border-b border-line px-4 py-2 text-sm text-muted">
-                        {new Intl.NumberFormat('en-US').format(result.cellsCut)} large values on this page are cut to{' '}
-                        {formatBytes(result.cellCutBytes ?? 0)} each so the page stays within 1 MiB; choose fewer rows per page to see more
-                        of each.
+                        {formatNumber(result.cellsCut)} large values on this page are cut to {formatBytes(result.cellCutBytes ?? 0)} each: a
+                        value shows at most 64 KiB and a page at most 1 MiB, so fewer rows per page show more of each.
                       </p>
                     )}
                     <RowsGrid table={table} columns={columns} rows={result.rows} firstRow={(page - 1) * size + 1} />
