@@ -57,12 +57,26 @@ export async function insertSession(
     .execute();
 }
 
+/** last_seen_at is rewritten at most this often: a read of a session is not a write on every request. */
+export const SESSION_TOUCH_EVERY_MS = 60_000;
+
 /**
  * The user of a live session (absolute expiry not passed, seen within the idle
- * window), touching its last-seen time; undefined otherwise.
+ * window), or undefined. Its last-seen time moves to `now` only when it is at
+ * least SESSION_TOUCH_EVERY_MS old, in the same statement, so most requests
+ * only read (the idle window is days; a minute of slack changes nothing).
  */
 export async function touchSession(db: Kysely<DB>, idHash: string, now: Date, idleSince: Date): Promise<UserRow | undefined> {
+  const staleBefore = new Date(now.getTime() - SESSION_TOUCH_EVERY_MS);
   return db
+    .with('live', (qb) =>
+      qb
+        .selectFrom('sessions')
+        .select('user_id')
+        .where('id_hash', '=', idHash)
+        .where('expires_at', '>', now)
+        .where('last_seen_at', '>', idleSince),
+    )
     .with('touched', (qb) =>
       qb
         .updateTable('sessions')
@@ -70,10 +84,11 @@ export async function touchSession(db: Kysely<DB>, idHash: string, now: Date, id
         .where('id_hash', '=', idHash)
         .where('expires_at', '>', now)
         .where('last_seen_at', '>', idleSince)
+        .where('last_seen_at', '<=', staleBefore)
         .returning('user_id'),
     )
-    .selectFrom('touched')
-    .innerJoin('users as u', 'u.id', 'touched.user_id')
+    .selectFrom('live')
+    .innerJoin('users as u', 'u.id', 'live.user_id')
     .select(['u.id', 'u.username', 'u.name', 'u.is_admin as isAdmin'])
     .executeTakeFirst();
 }
