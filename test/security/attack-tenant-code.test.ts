@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { workspaceLoginsOpened } from '../../server/workspace/connection';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -54,7 +55,22 @@ beforeAll(async () => {
     insert into ${schema}.bait values (1, 'policy-protected');
     alter table ${schema}.bait enable row level security;
     create policy bait_gate on ${schema}.bait using (${schema}.gate(id));
-    grant select on ${schema}.trap, ${schema}.bait to public;`);
+    create function ${schema}.carried() returns int language plpgsql immutable as $fn$
+    begin
+      if current_user not like '%\\_reader\\_%' then return 1; end if;
+      -- RESET leaves a custom setting defined but empty.
+      if coalesce(pg_catalog.current_setting('appstats.tenant_was_here', true), '') <> ''
+         or pg_catalog.current_setting('search_path') <> 'pg_catalog'
+         or current_user <> session_user
+         or exists (select from pg_catalog.pg_locks where locktype = 'advisory' and pid = pg_catalog.pg_backend_pid()) then
+        raise exception 'an earlier read left its state on this connection';
+      end if;
+      return 1;
+    end $fn$;
+    create table ${schema}.carry (id int primary key);
+    insert into ${schema}.carry values (1);
+    create index carry_checked on ${schema}.carry (id) where ${schema}.carried() = 1;
+    grant select on ${schema}.trap, ${schema}.bait, ${schema}.carry to public;`);
 });
 
 afterAll(async () => {
@@ -116,12 +132,21 @@ describe('tenant code during workspace reads', () => {
     }
   });
 
+  it('a reader connection kept for the next read of the workspace carries nothing of the last one over', async () => {
+    const caller = await callerFor(database.db, owner);
+    await caller.stats.preview({ appId: app.id, table: 'trap', limit: 5, offset: 0 });
+    const logins = workspaceLoginsOpened();
+    // The same reader's connection, reset: the tenant's setting, search_path, role and advisory lock are gone.
+    expect((await caller.stats.preview({ appId: app.id, table: 'carry', limit: 5, offset: 0 })).rows).toEqual([{ id: 1 }]);
+    expect(workspaceLoginsOpened()).toBe(logins);
+  });
+
   it('a row-level-security policy is never run: the preview says the table has row-level security (422)', async () => {
     const caller = await callerFor(database.db, owner);
     const error = await expectCode(caller.stats.preview({ appId: app.id, table: 'bait', limit: 10, offset: 0 }), 'UNPROCESSABLE_CONTENT');
     expect(error.message).toMatch(/row-level security/);
     const tables = await caller.stats.tables({ appId: app.id });
-    expect(tables.map((t) => t.name)).toEqual(['bait', 'trap']);
+    expect(tables.map((t) => t.name)).toEqual(['bait', 'carry', 'trap']);
     for (const connection of await serviceConnections()) expect(connection.mark).toBeNull();
   });
 

@@ -5,7 +5,7 @@ import { getApiSummary, getDailyInvocations, getViewStats } from '../../queries/
 import { PageTooWideError } from '../../queries/preview/fit';
 import { previewTable, RowSecurityError, TableNotReadableError } from '../../queries/preview/read';
 import { getStorageStats, listWorkspaceTables } from '../../queries/workspace/catalog';
-import { WorkspaceBusyError } from '../../workspace/session';
+import { WorkspaceBusyError } from '../../workspace/limits';
 import { PreviewInput } from '../../schemas/preview';
 import { ApiStats, PreviewResult, StatsOverview, WorkspaceTable } from '../../schemas/stats';
 import { appReadProcedure, appWriteProcedure, router } from '../init';
