@@ -6,6 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { WORKSPACE_LIMITS } from '../../server/workspace/limits';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../server/db/client';
 import { migrateOrThrow } from '../../server/db/migrate';
@@ -83,14 +84,17 @@ async function load(done: () => boolean, max: number): Promise<Hit[]> {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function connectionsOfServer(): Promise<number> {
+/** Connections to the fault database: the service's pool, and the workspace readers' (their own limits, kept idle a while). */
+async function connectionsOfServer(): Promise<{ pool: number; readers: number }> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: number }>(
-      "select count(*)::int as n from pg_stat_activity where datname = 'fault' and pid <> pg_backend_pid()",
+    const { rows } = await client.query<{ pool: number; readers: number }>(
+      `select (count(*) filter (where application_name <> 'appstats-workspace-read'))::int as pool,
+              (count(*) filter (where application_name = 'appstats-workspace-read'))::int as readers
+       from pg_stat_activity where datname = 'fault' and pid <> pg_backend_pid()`,
     );
-    return rows[0]?.n ?? -1;
+    return rows[0] ?? { pool: -1, readers: -1 };
   } finally {
     await client.end();
   }
@@ -208,7 +212,9 @@ describe('PostgreSQL stopped under load', () => {
     expect(server?.exitCode, serverLog).toBeNull();
     expect(serverLog).not.toMatch(/uncaughtException|unhandledRejection/);
     const connections = await connectionsOfServer();
-    expect(connections).toBeGreaterThan(0);
-    expect(connections).toBeLessThanOrEqual(POOL_SIZE);
+    expect(connections.pool).toBeGreaterThan(0);
+    expect(connections.pool).toBeLessThanOrEqual(POOL_SIZE);
+    // At most 8 reads at once and 8 kept idle (server/workspace/limits.ts, session.ts).
+    expect(connections.readers).toBeLessThanOrEqual(2 * WORKSPACE_LIMITS.total);
   }, 180_000);
 });
