@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { cloneTemplate, dropDatabase } from '../../scripts/test-env';
 import { type Database, createDatabase } from '../../server/db/client';
@@ -45,4 +46,26 @@ export function useTestDatabase(): { current: TestDatabase } {
     await holder.drop?.();
   });
   return holder;
+}
+
+/**
+ * Runs `statement` as `role` in a transaction that is rolled back, after `setup`
+ * (run as the connecting user, e.g. creating the role); the SQLSTATE it fails
+ * with, or 'ok'.
+ */
+export async function sqlStateAs(url: string, role: string, statement: string, setup: readonly string[] = []): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('begin');
+    for (const text of setup) await client.query(text);
+    await client.query(`set local role ${client.escapeIdentifier(role)}`);
+    await client.query(statement);
+    return 'ok';
+  } catch (error) {
+    return String((error as { code?: string }).code);
+  } finally {
+    await client.query('rollback').catch(() => undefined);
+    await client.end();
+  }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { useTestDatabase } from '../helpers/database';
+import { sqlStateAs, useTestDatabase } from '../helpers/database';
 import { makeApp, makeUser } from '../helpers/fixtures';
 
 // The service's functions in the database (CONTRACT §10): no other role may
@@ -31,24 +31,10 @@ async function serviceFunctions(): Promise<ServiceFunction[]> {
   return rows;
 }
 
-/** Runs `text` as a fresh role in a transaction that is rolled back; the SQLSTATE, or 'ok'. */
-async function asFreshRole(grants: string[], text: string): Promise<string> {
+/** Runs `text` as a fresh role with `grants`, in a transaction that is rolled back; the SQLSTATE, or 'ok'. */
+function asFreshRole(grants: string[], text: string): Promise<string> {
   const role = `fresh_${randomBytes(5).toString('hex')}`;
-  const client = new pg.Client({ connectionString: database.current.url });
-  await client.connect();
-  try {
-    await client.query('begin');
-    await client.query(`create role ${role} nologin`);
-    for (const grant of grants) await client.query(`${grant} to ${role}`);
-    await client.query(`set local role ${role}`);
-    await client.query(text);
-    return 'ok';
-  } catch (error) {
-    return String((error as { code?: string }).code);
-  } finally {
-    await client.query('rollback').catch(() => undefined);
-    await client.end();
-  }
+  return sqlStateAs(database.current.url, role, text, [`create role ${role} nologin`, ...grants.map((grant) => `${grant} to ${role}`)]);
 }
 
 describe("the service's functions", () => {

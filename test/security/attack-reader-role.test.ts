@@ -6,7 +6,7 @@ import { createDatabase } from '../../server/db/client';
 import { up as grantReadersToExistingWorkspaces } from '../../server/db/migrations/20260106000000_workspace_login';
 import type { DB } from '../../server/db/types';
 import { grantWorkspaceReader } from '../../server/queries/workspace/provision';
-import { createTestDatabase, useTestDatabase } from '../helpers/database';
+import { createTestDatabase, sqlStateAs, useTestDatabase } from '../helpers/database';
 import { type TestApp, callerFor, makeApp, makeUser } from '../helpers/fixtures';
 import { expectCode } from '../helpers/errors';
 
@@ -28,23 +28,6 @@ async function readersOf(db: Kysely<DB>, schema: string): Promise<Reader[]> {
     select r.rolname, r.rolcanlogin, r.rolsuper from pg_catalog.pg_roles r
     where starts_with(r.rolname, ${schema} || '_reader_') and has_schema_privilege(r.oid, ${schema}, 'USAGE')`.execute(db);
   return rows;
-}
-
-/** Runs `statement` as `role` inside a transaction that is rolled back; the SQLSTATE it fails with, or 'ok'. */
-async function asRole(url: string, role: string, statement: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('begin');
-    await client.query(`set local role ${client.escapeIdentifier(role)}`);
-    await client.query(statement);
-    return 'ok';
-  } catch (error) {
-    return String((error as { code?: string }).code);
-  } finally {
-    await client.query('rollback').catch(() => undefined);
-    await client.end();
-  }
 }
 
 async function twoApps(db: Kysely<DB>): Promise<{ mine: TestApp; theirs: TestApp; owner: Awaited<ReturnType<typeof makeUser>> }> {
@@ -75,19 +58,19 @@ describe('workspace reader roles', () => {
 
     const q = (name: string) => `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`;
     const outcomes = {
-      own: await asRole(url, reader.rolname, `select * from ${q('later')}`),
-      partitioned: await asRole(url, reader.rolname, `select * from ${q('parted')}`),
-      migrations: await asRole(url, reader.rolname, `select * from ${q('_migrations')}`),
-      theirs: await asRole(url, reader.rolname, `select * from ${pg.escapeIdentifier(theirs.workspaceSchema as string)}.secret`),
-      users: await asRole(url, reader.rolname, 'select * from public.users'),
-      tokens: await asRole(url, reader.rolname, 'select * from public.api_tokens'),
-      sessions: await asRole(url, reader.rolname, 'select * from public.sessions'),
-      apps: await asRole(url, reader.rolname, 'select * from public.apps'),
-      events: await asRole(url, reader.rolname, 'select * from public.route_invocations'),
-      authid: await asRole(url, reader.rolname, 'select * from pg_catalog.pg_authid'),
-      write: await asRole(url, reader.rolname, `insert into ${q('later')} values (1)`),
-      create: await asRole(url, reader.rolname, `create table ${q('evil')} (n int)`),
-      otherReader: await asRole(
+      own: await sqlStateAs(url, reader.rolname, `select * from ${q('later')}`),
+      partitioned: await sqlStateAs(url, reader.rolname, `select * from ${q('parted')}`),
+      migrations: await sqlStateAs(url, reader.rolname, `select * from ${q('_migrations')}`),
+      theirs: await sqlStateAs(url, reader.rolname, `select * from ${pg.escapeIdentifier(theirs.workspaceSchema as string)}.secret`),
+      users: await sqlStateAs(url, reader.rolname, 'select * from public.users'),
+      tokens: await sqlStateAs(url, reader.rolname, 'select * from public.api_tokens'),
+      sessions: await sqlStateAs(url, reader.rolname, 'select * from public.sessions'),
+      apps: await sqlStateAs(url, reader.rolname, 'select * from public.apps'),
+      events: await sqlStateAs(url, reader.rolname, 'select * from public.route_invocations'),
+      authid: await sqlStateAs(url, reader.rolname, 'select * from pg_catalog.pg_authid'),
+      write: await sqlStateAs(url, reader.rolname, `insert into ${q('later')} values (1)`),
+      create: await sqlStateAs(url, reader.rolname, `create table ${q('evil')} (n int)`),
+      otherReader: await sqlStateAs(
         url,
         (await readersOf(db, theirs.workspaceSchema as string))[0]?.rolname ?? 'none',
         `select * from ${q('later')}`,
@@ -198,8 +181,8 @@ describe('workspace reader roles', () => {
       const reader = await grantWorkspaceReader(asService.db, schema);
       await sql`create table ${sql.id(schema, 'mine')} (n int)`.execute(asService.db);
       const serviceSide = serviceUrl.toString();
-      expect(await asRole(serviceSide, reader, `select * from ${pg.escapeIdentifier(schema)}.mine`)).toBe('ok');
-      expect(await asRole(serviceSide, reader, 'select * from public.users')).toBe('42501');
+      expect(await sqlStateAs(serviceSide, reader, `select * from ${pg.escapeIdentifier(schema)}.mine`)).toBe('ok');
+      expect(await sqlStateAs(serviceSide, reader, 'select * from public.users')).toBe('42501');
     } finally {
       // Roles outlive the test database: drop the ones made here.
       await asService.destroy();
