@@ -6,3 +6,9 @@ export function routeParam(value: string): string {
     return value;
   }
 }
+
+/** The app id of a page path (`/apps/{id}` and below, query string ignored), as its pages read it with routeParam; null elsewhere. */
+export function appRefOfPath(path: string | null): string | null {
+  const segment = path ? /^\/apps\/([^/?#]+)/.exec(path)?.[1] : undefined;
+  return segment ? routeParam(segment) : null;
+}

@@ -5,6 +5,7 @@ import { headers } from 'next/headers';
 import { cache } from 'react';
 import { contextFromRequest } from '@/server/trpc/request-context';
 import { type AppRouter, createCaller } from '@/server/trpc/routers/_app';
+import { appRefOfPath } from '@/lib/route-param';
 import { createQueryClient } from './query-client';
 
 // Server components reach the data through the very procedures the browser calls,
@@ -15,7 +16,12 @@ import { createQueryClient } from './query-client';
  * `cache` makes every call of the render share one context, so the session is
  * resolved once however many procedures the layouts and the page call.
  */
-const createContext = cache(async () => contextFromRequest(new Headers(await headers())));
+const createContext = cache(async () => {
+  const requestHeaders = new Headers(await headers());
+  // proxy.ts passes the path asked for: on an app's pages its id is resolved with the session, in one statement.
+  const appRef = appRefOfPath(requestHeaders.get('x-appstats-path'));
+  return contextFromRequest(requestHeaders, undefined, appRef ? { appRef } : {});
+});
 
 const getQueryClient = cache(createQueryClient);
 

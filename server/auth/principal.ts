@@ -1,10 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { type AppAccess, accessOf } from '../access/resolve-app';
 import type { DB } from '../db/types';
-import { findUserByTokenHash } from '../queries/credentials';
+import { type CredentialKey, findCaller, isStale, markSessionSeen, markTokenUsed } from '../queries/caller';
 import type { UserRow } from '../queries/users';
 import { readCookie, sessionCookieName } from './cookies';
-import { resolveSession } from './sessions';
+import { SESSION_IDLE_MS, hashSessionId, isWellFormedSessionId } from './sessions';
 import { hashToken, isWellFormedToken } from './tokens';
 
 /** Who is calling, and how they proved it. */
@@ -18,35 +19,54 @@ export interface Principal extends UserRow {
 /** What authentication found: a principal, nothing at all, or credentials that were presented and failed. */
 export type Authentication = { principal: Principal } | { principal: null; reason: 'missing' | 'invalid' };
 
-const INVALID: Authentication = { principal: null, reason: 'invalid' };
+/** The authentication of a request and, when an app was named up front, the caller's access to it, found in the same statement. */
+export interface Authenticated {
+  auth: Authentication;
+  /** Present only when `appRef` was given and a principal was found. */
+  app?: { ref: string; access: AppAccess };
+}
 
-/**
- * The principal of a bearer token. The database finds the row by the token's
- * SHA-256 through a unique index; the hash found is compared again in constant
- * time, so no step depends on how much of a guess was right. Malformed,
- * unknown, expired and revoked all give the same 'invalid'.
- */
-async function authenticateToken(db: Kysely<DB>, token: string | undefined, now: Date): Promise<Authentication> {
-  if (!token || !isWellFormedToken(token)) return INVALID;
-  const hash = hashToken(token);
-  const found = await findUserByTokenHash(db, hash, now);
-  if (!found || !timingSafeEqual(Buffer.from(found.tokenHash, 'hex'), Buffer.from(hash, 'hex'))) return INVALID;
-  const { id, username, name, isAdmin, tokenId } = found;
-  return { principal: { id, username, name, isAdmin, via: 'token', tokenId } };
+const INVALID: Authenticated = { auth: { principal: null, reason: 'invalid' } };
+const MISSING: Authenticated = { auth: { principal: null, reason: 'missing' } };
+
+/** What the request presents: a well-formed credential, a malformed one, or none. */
+function credentialOf(headers: Headers, now: Date): { key: CredentialKey; sessionId?: string } | 'invalid' | 'missing' {
+  const authorization = headers.get('authorization');
+  if (authorization !== null) {
+    const token = /^Bearer ([^\s]+)$/i.exec(authorization.trim())?.[1];
+    return token && isWellFormedToken(token) ? { key: { kind: 'token', hash: hashToken(token) } } : 'invalid';
+  }
+  const sessionId = readCookie(headers.get('cookie'), sessionCookieName());
+  if (sessionId === null) return 'missing';
+  if (!isWellFormedSessionId(sessionId)) return 'invalid';
+  const idleSince = new Date(now.getTime() - SESSION_IDLE_MS);
+  return { key: { kind: 'session', idHash: hashSessionId(sessionId), idleSince }, sessionId };
 }
 
 /**
- * Resolves the caller from `Authorization: Bearer` or the session cookie.
- * A bearer header wins; malformed, unknown, expired and revoked all read as 'invalid'.
+ * Resolves the caller from `Authorization: Bearer` or the session cookie (a
+ * bearer header wins), and with `appRef` also that app and the caller's
+ * standing on it, all in one statement. A token is found by its SHA-256
+ * through a unique index and the hash found compared again in constant time.
+ * Malformed, unknown, expired, revoked and idle all read as 'invalid'. The
+ * credential's last use is written only when it is a minute old.
  */
-export async function authenticate(db: Kysely<DB>, headers: Headers, now: Date): Promise<Authentication> {
-  const authorization = headers.get('authorization');
-  if (authorization !== null) {
-    const match = /^Bearer ([^\s]+)$/i.exec(authorization.trim());
-    return authenticateToken(db, match?.[1], now);
+export async function authenticate(db: Kysely<DB>, headers: Headers, now: Date, appRef?: string): Promise<Authenticated> {
+  const credential = credentialOf(headers, now);
+  if (credential === 'missing') return MISSING;
+  if (credential === 'invalid') return INVALID;
+  const { key } = credential;
+  const found = await findCaller(db, key, now, appRef);
+  if (!found) return INVALID;
+  let principal: Principal;
+  if (key.kind === 'token') {
+    if (!found.token || !timingSafeEqual(Buffer.from(found.token.hash, 'hex'), Buffer.from(key.hash, 'hex'))) return INVALID;
+    principal = { ...found.user, via: 'token', tokenId: found.token.id };
+    if (isStale(found.seenAt, now)) await markTokenUsed(db, found.token.id, now);
+  } else {
+    principal = { ...found.user, via: 'session', ...(credential.sessionId ? { sessionId: credential.sessionId } : {}) };
+    if (isStale(found.seenAt, now)) await markSessionSeen(db, key.idHash, now);
   }
-  const sessionId = readCookie(headers.get('cookie'), sessionCookieName());
-  if (sessionId === null) return { principal: null, reason: 'missing' };
-  const user = await resolveSession(db, sessionId, now);
-  return user ? { principal: { ...user, via: 'session', sessionId } } : INVALID;
+  const auth: Authentication = { principal };
+  return appRef === undefined ? { auth } : { auth, app: { ref: appRef, access: accessOf(found.app, principal) } };
 }

@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types';
 import { env } from '../env';
-import { hitWindow } from '../queries/rate-limits';
+import { budgetStoreOf } from './budget-store';
 import { hashSessionId } from './sessions';
 
 /** TOO_MANY_REQUESTS that knows when to come back: the HTTP layers turn it into `Retry-After`. */
@@ -45,10 +45,14 @@ export function sessionRateLimit(): number {
   return env().SESSION_RATE_LIMIT;
 }
 
-/** Spends one request on `key` in a fixed one-minute window in PostgreSQL, shared by every server process. */
+/**
+ * Spends one request on `key` in a fixed one-minute window, counted in memory
+ * and shared by every server process through rate_limits (./budget-store.ts):
+ * no statement on the request's path but the first of a key in each window.
+ */
 async function consumeBudget(db: Kysely<DB>, key: string, now: Date, limit: number): Promise<Budget> {
   if (limit === 0) return { allowed: true, retryAfterSeconds: 0, limit, remaining: 0 };
-  const window = await hitWindow(db, key, now, BUDGET_WINDOW_MS);
+  const window = await budgetStoreOf(db, BUDGET_WINDOW_MS).hit(key, now);
   return {
     allowed: window.hits <= limit,
     retryAfterSeconds: secondsUntil(window.resetAt, now),

@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { env } from '../env';
 import { logger } from '../log';
+import { reportStatements } from './statement-count';
 import type { DB } from './types';
 
 // int8 (20) and numeric (1700) stay strings by default: counts are cast in SQL instead.
@@ -34,7 +35,10 @@ export function createDatabase(url: string, options: CreateDatabaseOptions = {})
   // Without a listener, an idle client's error (e.g. PostgreSQL restarting) kills the process.
   pool.on('error', (error) => options.log?.('idle database client failed', error));
   // A client in use emits 'error' too when its connection dies; its query already fails with the cause.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    reportStatements(client, 'service');
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   sources.set(db, { pool, url });
   return { db, pool, destroy: () => db.destroy() };

@@ -40,15 +40,24 @@ export async function findApp(db: Kysely<DB>, idOrNaturalId: string): Promise<Ap
   return row && { ...row, quotaBytes: Number(row.quotaBytes) };
 }
 
-/** The role a user holds on an app through membership, or null. */
-export async function findMembershipRole(db: Kysely<DB>, appId: string, userId: string): Promise<Role | null> {
-  const row = await db
-    .selectFrom('memberships')
-    .select('role')
-    .where('app_id', '=', appId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return row?.role ?? null;
+/** An app as one user sees it: the row and the user's membership role on it (null without one). */
+export interface AppWithMembership {
+  app: AppRow;
+  membershipRole: Role | null;
+}
+
+/** The app with this UUID or natural id and `userId`'s membership role on it, in one statement; undefined when there is no such app. */
+export async function findAppWithMembership(db: Kysely<DB>, idOrNaturalId: string, userId: string): Promise<AppWithMembership | undefined> {
+  const query = db
+    .selectFrom('apps')
+    .leftJoin('memberships as m', (join) => join.onRef('m.app_id', '=', 'apps.id').on('m.user_id', '=', userId))
+    .select([...appColumns(), 'm.role as membershipRole']);
+  const row = await (
+    isUuid(idOrNaturalId) ? query.where('apps.id', '=', idOrNaturalId.toLowerCase()) : query.where('apps.natural_id', '=', idOrNaturalId)
+  ).executeTakeFirst();
+  if (!row) return undefined;
+  const { membershipRole, ...app } = row;
+  return { app: { ...app, quotaBytes: Number(app.quotaBytes) }, membershipRole };
 }
 
 /** Creates an app row; throws pg 23505 when the natural id is taken. */

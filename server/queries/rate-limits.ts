@@ -134,3 +134,40 @@ export async function purgeExpiredWindows(db: Kysely<DB>, now: Date, max: number
     where key in (select key from rate_limits where reset_at < ${now} order by reset_at limit ${max} for update skip locked)
   `.execute(db);
 }
+
+/** The live window of `key` at `now` (hits so far and when it ends), or undefined when none is running. */
+export async function readWindow(db: Kysely<DB>, key: string, now: Date): Promise<WindowCount | undefined> {
+  const row = await db
+    .selectFrom('rate_limits')
+    .select(['hits', 'reset_at'])
+    .where('key', '=', key)
+    .where('reset_at', '>', now)
+    .executeTakeFirst();
+  return row && { hits: row.hits, resetAt: row.reset_at };
+}
+
+/** Hits counted in one process since its last report, per key, with the end of the window they fell in. */
+export interface WindowHits {
+  key: string;
+  hits: number;
+  resetAt: Date;
+}
+
+/**
+ * Adds the hits of many keys to their fixed windows in one statement and
+ * returns each key's total across every process. A stored window that ended
+ * before the reported one began starts again from the reported hits.
+ */
+export async function addWindowHits(db: Kysely<DB>, batch: WindowHits[], windowMs: number): Promise<Map<string, WindowCount>> {
+  if (batch.length === 0) return new Map();
+  const { rows } = await sql<{ key: string; hits: number; reset_at: Date }>`
+    insert into rate_limits (key, hits, reset_at)
+    select * from unnest(${batch.map((b) => b.key)}::text[], ${batch.map((b) => b.hits)}::int4[], ${batch.map((b) => b.resetAt)}::timestamptz[])
+    on conflict (key) do update set
+      hits = case when rate_limits.reset_at <= excluded.reset_at - ${windowMs} * interval '1 millisecond' then excluded.hits
+                  else rate_limits.hits + excluded.hits end,
+      reset_at = case when rate_limits.reset_at <= excluded.reset_at - ${windowMs} * interval '1 millisecond' then excluded.reset_at
+                      else rate_limits.reset_at end
+    returning key, hits, reset_at`.execute(db);
+  return new Map(rows.map((row) => [row.key, { hits: row.hits, resetAt: row.reset_at }]));
+}

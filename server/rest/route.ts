@@ -62,7 +62,9 @@ export function restRoute<P extends string, S extends z.ZodType = z.ZodUndefined
           )
         : (undefined as z.output<S>);
       const headers = new Headers({ 'x-request-id': requestId, 'cache-control': 'no-store' });
-      const ctx = await contextFromRequest(request.headers, headers, { requestId, metered: true });
+      // Every app's REST path names it as `id`: the credential, the app and the standing come in one statement.
+      const appRef = (params as Partial<Record<string, string>>).id;
+      const ctx = await contextFromRequest(request.headers, headers, { requestId, metered: true, ...(appRef ? { appRef } : {}) });
       const data = await options.handle({ caller: createCaller(ctx), params, body, request });
       return Response.json(data, { status: options.status ?? 200, headers });
     } catch (error) {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { clientAddress, trustedProxyHops } from '../auth/client-address';
 import { isCrossSite, requestHost } from '../auth/csrf';
+import type { AppAccess } from '../access/resolve-app';
 import { type Authentication, authenticate } from '../auth/principal';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import type { DB } from '../db/types';
@@ -33,6 +34,12 @@ export interface Context {
    * page renders and the CLI are not metered.
    */
   metered?: boolean;
+  /**
+   * The apps this request's queries resolved, by the reference they were asked
+   * with: every procedure call of one request (a page render, a batch) shares
+   * one resolution per app. Absent for contexts that do not share one.
+   */
+  apps?: Map<string, Promise<AppAccess>>;
 }
 
 export interface ContextOptions {
@@ -43,6 +50,11 @@ export interface ContextOptions {
   requestId?: string;
   /** See Context.metered; only the HTTP entry points set it. */
   metered?: boolean;
+  /**
+   * The app the request is about, when known before any procedure runs (a REST
+   * path's id, a page's URL): it is resolved with the credential in one statement.
+   */
+  appRef?: string;
 }
 
 /** The request facts that can be read off the headers alone. */
@@ -57,18 +69,23 @@ export function requestFacts(headers: Headers, requestId: string = newRequestId(
 
 /**
  * Builds the context of one request: the database, who is calling and where
- * from. A database outage while authenticating is SERVICE_UNAVAILABLE, not a 500.
+ * from, and (with `appRef`) the caller's access to that app, all from one
+ * statement. A database outage while authenticating is SERVICE_UNAVAILABLE, not a 500.
  */
 export async function createContext(options: ContextOptions): Promise<Context> {
   const now = options.now ?? (() => new Date());
   let auth: Authentication;
+  const apps = new Map<string, Promise<AppAccess>>();
   try {
-    auth = await authenticate(options.db, options.headers, now());
+    const found = await authenticate(options.db, options.headers, now(), options.appRef);
+    auth = found.auth;
+    if (found.app) apps.set(found.app.ref, Promise.resolve(found.app.access));
   } catch (error) {
     if (!isDatabaseUnavailable(error)) throw error;
     throw databaseUnavailable(error);
   }
   return {
+    apps,
     db: options.db,
     auth,
     now,

@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { resolveReadableApp } from '../access/resolve-app';
+import { type AppAccess, resolveReadableApp } from '../access/resolve-app';
+import type { Principal } from '../auth/principal';
 import { CROSS_SITE_MESSAGE, refusesCrossSiteMutation } from '../auth/csrf';
 import { type Budget, TooManyRequestsError, consumeSessionBudget, consumeTokenBudget } from '../auth/rate-limit';
 import { isDatabaseUnavailable } from '../db/unavailable';
@@ -77,11 +78,24 @@ export const authedProcedure = publicProcedure
 export const AppRefSchema = z.object({ appId: z.string().min(1).max(200) });
 
 /**
+ * The caller's access to an app, resolved once per request for every query of
+ * it (mutations resolve afresh: one may have changed the answer).
+ */
+function sharedResolution(ctx: Context & { principal: Principal }, appId: string): Promise<AppAccess> {
+  const known = ctx.apps?.get(appId);
+  if (known) return known;
+  const resolving = resolveReadableApp(ctx.db, appId, ctx.principal);
+  ctx.apps?.set(appId, resolving);
+  resolving.catch(() => ctx.apps?.delete(appId));
+  return resolving;
+}
+
+/**
  * Resolves `input.appId` to an app the caller can read. An app that does not
  * exist and one the caller cannot read give the very same NOT_FOUND.
  */
-export const appReadProcedure = authedProcedure.input(AppRefSchema).use(async ({ ctx, input, next }) => {
-  const access = await resolveReadableApp(ctx.db, input.appId, ctx.principal);
+export const appReadProcedure = authedProcedure.input(AppRefSchema).use(async ({ ctx, input, type, next }) => {
+  const access = await (type === 'query' ? sharedResolution(ctx, input.appId) : resolveReadableApp(ctx.db, input.appId, ctx.principal));
   if (!access) throw new TRPCError({ code: 'NOT_FOUND', message: 'App not found' });
   return next({ ctx: { ...ctx, app: access.app, standing: access.standing } });
 });

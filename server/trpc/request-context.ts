@@ -6,6 +6,8 @@ export interface RequestContextOptions {
   requestId?: string;
   /** Set by the HTTP entry points (tRPC route, REST adapter): each call spends the caller's budget. Server components leave it unset. */
   metered?: boolean;
+  /** The app the request is about, when the URL says so: resolved with the credential in one statement (Context.apps). */
+  appRef?: string;
 }
 
 /**
@@ -19,5 +21,6 @@ export function contextFromRequest(headers: Headers, resHeaders?: Headers, optio
     setCookie: (value) => resHeaders?.append('set-cookie', value),
     ...(options.requestId ? { requestId: options.requestId } : {}),
     metered: options.metered === true,
+    ...(options.appRef ? { appRef: options.appRef } : {}),
   });
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import pg from 'pg';
+import { reportStatements } from '../db/statement-count';
 import { connectionUrlOf } from '../db/client';
 import type { DB } from '../db/types';
 import { WORKSPACE_LIMITS, WorkspaceBusyError } from './limits';
@@ -62,6 +63,7 @@ async function connectAs(url: string, role: string, timeoutMs: number): Promise<
     connectionTimeoutMillis: Math.max(500, Math.min(timeoutMs, 3_000)),
   });
   client.on('error', () => undefined);
+  reportStatements(client, 'workspace');
   try {
     await client.connect();
     loginsOpened++;

@@ -3,11 +3,15 @@ import type pg from 'pg';
 // Idle reader connections, kept per reader role so a login (a fork and a SCRAM
 // exchange, tens of milliseconds) is not paid on every workspace read. A
 // connection waits here only after a read that ended cleanly, and only once
-// `ROLLBACK; DISCARD ALL` has reset everything a session can hold: role and
+// `DISCARD ALL` has reset everything a session can hold: role and
 // settings back to those of its login, advisory locks released, temporary
 // objects dropped, LISTEN ended, prepared statements and cursors gone. It is
 // only ever handed to a read of the same workspace, which logs in as the same role.
-
+// A clean read ends inside its transaction-free session, so DISCARD ALL (which
+// refuses to run inside a transaction) is the one statement of the reset; a
+// connection it fails on is closed. The reset runs after the read has answered;
+// a read that finds no idle connection while one of its role is being reset
+// waits for that reset rather than paying a new login.
 interface Entry {
   client: pg.Client;
   timer: NodeJS.Timeout;
@@ -26,6 +30,7 @@ function usable(client: pg.Client): boolean {
  */
 export class IdleReaders {
   private readonly byRole = new Map<string, Entry[]>();
+  private readonly resetting = new Map<string, Set<Promise<void>>>();
   private kept = 0;
 
   constructor(
@@ -35,8 +40,22 @@ export class IdleReaders {
     private readonly close: (client: pg.Client) => Promise<void>,
   ) {}
 
-  /** An idle connection of `role`, or undefined. */
-  take(role: string): pg.Client | undefined {
+  /** An idle connection of `role` (waiting for one being reset, if any), or undefined. */
+  async take(role: string): Promise<pg.Client | undefined> {
+    const ready = this.takeIdle(role);
+    if (ready) return ready;
+    const pending = this.resetting.get(role);
+    if (!pending || pending.size === 0) return undefined;
+    await Promise.race(pending);
+    return this.takeIdle(role);
+  }
+
+  /** Resolves once every reset under way is done (for tests that look at the server right after a read). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.resetting.values()].flatMap((pending) => [...pending]));
+  }
+
+  private takeIdle(role: string): pg.Client | undefined {
     const entries = this.byRole.get(role);
     while (entries && entries.length > 0) {
       const entry = entries.pop() as Entry;
@@ -50,9 +69,19 @@ export class IdleReaders {
   }
 
   /** Resets a connection after a clean read and keeps it, or closes it when it cannot be reset or there is no room. */
-  async give(role: string, client: pg.Client): Promise<void> {
+  give(role: string, client: pg.Client): Promise<void> {
+    const pending = this.resetting.get(role) ?? new Set<Promise<void>>();
+    this.resetting.set(role, pending);
+    const done = this.reset(role, client).finally(() => {
+      pending.delete(done);
+      if (pending.size === 0 && this.resetting.get(role) === pending) this.resetting.delete(role);
+    });
+    pending.add(done);
+    return done;
+  }
+
+  private async reset(role: string, client: pg.Client): Promise<void> {
     try {
-      await client.query('rollback');
       await client.query('discard all');
     } catch {
       await this.close(client);

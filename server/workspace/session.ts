@@ -23,6 +23,25 @@ const eachWorkspace = new KeyedSlots(WORKSPACE_LIMITS.perWorkspace, WORKSPACE_LI
 // One idle connection per reader (its role may hold 4 on the server, for every process together), 8 in all.
 const idle = new IdleReaders(1, WORKSPACE_LIMITS.total, 10_000, closeQuietly);
 
+// The reader found for a schema is kept as long as an idle connection is, and
+// forgotten after any read that fails: a dropped or changed role is looked up again.
+const READER_KEPT_MS = 10_000;
+const readers = new Map<string, { role: string; until: number }>();
+
+/** Resolves once the connections of every read that has answered are reset (DISCARD ALL runs after the answer). */
+export function workspaceResetsSettled(): Promise<void> {
+  return idle.settled();
+}
+
+async function readerOf(pool: pg.Pool, schema: string): Promise<string | null> {
+  const known = readers.get(schema);
+  if (known && known.until > Date.now()) return known.role;
+  const role = await findWorkspaceReader(pool, schema);
+  if (role) readers.set(schema, { role, until: Date.now() + READER_KEPT_MS });
+  else readers.delete(schema);
+  return role;
+}
+
 /**
  * Runs `work` on a connection logged in as the workspace's reader (an idle one
  * of that reader, reset, or a new login), or returns null when the schema does
@@ -35,7 +54,7 @@ export async function withWorkspaceSession<T>(db: Kysely<DB>, schema: string, wo
   const pool = poolOf(db);
   if (!pool) throw new Error('workspace reads need a database built by createDatabase');
   const deadline = Date.now() + WORKSPACE_LIMITS.deadlineMs;
-  const role = await findWorkspaceReader(pool, schema);
+  const role = await readerOf(pool, schema);
   if (!role) {
     const { rowCount } = await pool.query('select from pg_catalog.pg_namespace where nspname = $1', [schema]);
     if (rowCount === 0) return null;
@@ -51,11 +70,14 @@ export async function withWorkspaceSession<T>(db: Kysely<DB>, schema: string, wo
     if (error instanceof NoSlotError) throw new WorkspaceBusyError('busy', error);
     throw error;
   }
+  const release = () => {
+    for (const done of releases.reverse()) done();
+  };
   let client: pg.Client | undefined;
   let timer: NodeJS.Timeout | undefined;
   let clean = false;
   try {
-    client = idle.take(role) ?? (await openReaderConnection(db, role, deadline));
+    client = (await idle.take(role)) ?? (await openReaderConnection(db, role, deadline));
     const connected = client;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -75,8 +97,13 @@ export async function withWorkspaceSession<T>(db: Kysely<DB>, schema: string, wo
     throw error;
   } finally {
     clearTimeout(timer);
-    if (client && clean) await idle.give(role, client);
-    else if (client) await closeQuietly(client);
-    for (const release of releases.reverse()) release();
+    if (client && clean) {
+      // The reset runs after the answer; the read's slots are held until it is done.
+      void idle.give(role, client).finally(release);
+    } else {
+      readers.delete(schema);
+      if (client) await closeQuietly(client);
+      release();
+    }
   }
 }

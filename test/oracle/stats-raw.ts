@@ -96,3 +96,9 @@ export async function getDailyInvocations(db: Kysely<DB>, appId: string, now: Da
   const byDay = new Map(rows.map((r) => [r.day, r]));
   return month.days.map((day) => byDay.get(day) ?? { day, count: 0, avgDurationMs: 0, errorCount: 0 });
 }
+
+/** getViewStats and getApiSummary together, as GET /stats reports them. */
+export async function getAppFigures(db: Kysely<DB>, appId: string, now: Date): Promise<{ views: ViewStats; api: ApiSummary }> {
+  const [views, api] = await Promise.all([getViewStats(db, appId, now), getApiSummary(db, appId, now)]);
+  return { views, api };
+}

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { workspaceLoginsOpened } from '../../server/workspace/connection';
+import { workspaceResetsSettled } from '../../server/workspace/session';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -122,6 +123,8 @@ describe('tenant code during workspace reads', () => {
   it('nothing the tenant did survives on the server: the advisory lock is free once the read is over', async () => {
     const caller = await callerFor(database.db, owner);
     await caller.stats.preview({ appId: app.id, table: 'trap', limit: 5, offset: 0 });
+    // The reset runs right after the answer: the read is over once it is done.
+    await workspaceResetsSettled();
     const other = new pg.Client({ connectionString: database.url });
     await other.connect();
     try {

@@ -2,9 +2,9 @@ import pg from 'pg';
 import { previewTypeParser, type TypeInfo } from './values';
 
 // One page of a workspace table, with large cells cut in SQL so that a 10 MB
-// value never crosses the wire whole. The page is chosen first (a subquery
-// with ORDER BY, LIMIT, OFFSET over untouched rows), and only its rows are
-// measured. A cell is measured by the size of its printed text in bytes:
+// value never crosses the wire whole (fetch.ts picks the cut). The page is
+// chosen first (a subquery with ORDER BY, LIMIT, OFFSET over untouched rows),
+// and only its rows are measured. A cell is measured by the size of its printed text in bytes:
 // - text, varchar, json: the stored value is the printed text, so its size and
 //   its head come from the TOAST header and a slice, without reading it all;
 // - bytea: printed as `\x` and two hex digits a byte, measured and sliced the same way;
@@ -53,31 +53,10 @@ function cellMeasure(column: PageColumn, ref: string, printed: string): { size: 
 }
 
 /**
- * The SQL that measures every cell of one page ($1 limit, $2 offset): one row
- * per table row, a JSON array of the printed sizes of its cells in bytes (null
- * for NULL), in page order. Nothing but the sizes crosses the wire.
- */
-export function pageSizesQuery(qualified: string, columns: readonly PageColumn[], keys: readonly string[]): string {
-  const lateral: string[] = [];
-  const sizes = columns.map((column, i) => {
-    const ref = `p.${pg.escapeIdentifier(column.name)}`;
-    if (!TEXT_LIKE.has(column.type) && column.type !== BYTEA)
-      lateral.push(`case when num_nonnulls(${ref}) = 1 then format('%s', ${ref}) end as s${i}`);
-    return cellMeasure(column, ref, `x.s${i}`).size;
-  });
-  const source = pageSource(qualified, keys);
-  return [
-    `select array_to_json(array[${sizes.join(', ')}]::int8[])`,
-    source.from,
-    lateral.length > 0 ? `cross join lateral (select ${lateral.join(', ')} offset 0) x` : '',
-    source.order,
-  ].join('\n');
-}
-
-/**
  * The SQL of one page: $1 limit, $2 offset. Its columns are one per table
  * column (null where the cell was cut), then the heads of cut cells as a JSON
- * array of strings, then their full sizes in bytes as a JSON array of numbers.
+ * array of strings, then their full sizes in bytes as a JSON array of numbers,
+ * then `extra` (uncorrelated expressions, e.g. a count, read in the same snapshot).
  * Only ever called with names read from the catalog.
  */
 export function pageQuery(
@@ -85,6 +64,7 @@ export function pageQuery(
   columns: readonly PageColumn[],
   keys: readonly string[],
   cut: number = MAX_CELL_BYTES,
+  extra: readonly string[] = [],
 ): string {
   const lateral: string[] = [];
   const values: string[] = [];
@@ -106,7 +86,7 @@ export function pageQuery(
   });
   const source = pageSource(qualified, keys);
   return [
-    `select ${[...values, `array_to_json(array[${heads.join(', ')}]::text[])`, `array_to_json(array[${sizes.join(', ')}]::int8[])`].join(', ')}`,
+    `select ${[...values, `array_to_json(array[${heads.join(', ')}]::text[])`, `array_to_json(array[${sizes.join(', ')}]::int8[])`, ...extra].join(', ')}`,
     source.from,
     // OFFSET 0 keeps the planner from inlining the subquery and printing each value more than once.
     lateral.length > 0 ? `cross join lateral (select ${lateral.join(', ')} offset 0) x` : '',

@@ -3,10 +3,11 @@ import type pg from 'pg';
 import type { DB } from '../../db/types';
 import type { PreviewResult } from '../../schemas/stats';
 import { withWorkspaceSession } from '../../workspace/session';
-import { PageTooWideError, ROWS_BUDGET_BYTES, cellsCutAt, chooseCut } from './fit';
-import { type PageColumn, pageQuery, pageRows, pageSizesQuery } from './page-sql';
+import { PageTooWideError, ROWS_BUDGET_BYTES, cellsCutAt } from './fit';
+import { countPlan, fetchPage } from './fetch';
+import { type PageColumn, pageRows } from './page-sql';
 import type { TypeInfo } from './values';
-import { countRows, qualifiedName, type RunQuery } from './count';
+import { qualifiedName, type RunQuery } from './count';
 import { MIGRATIONS_TABLE } from '../workspace/catalog';
 
 export interface PreviewPage {
@@ -43,85 +44,88 @@ export function isPlausibleTableName(name: string): boolean {
   return bytes >= 1 && bytes <= 63 && !name.includes('\0');
 }
 
-// The name is only ever compared as a value against the catalog: the app's own
-// schema, an ordinary or partitioned table, not `_migrations`.
+// Everything the preview needs to know of a table, in one statement: the
+// relation (only an ordinary or partitioned table of the app's own schema, not
+// `_migrations`; the name is only ever compared as a value), its columns in
+// order, their types with the base types of domains and the element types of
+// arrays, its primary key, and the planner's figures for the count.
 const FIND_TABLE = `
-  select c.oid::int8::text as oid, c.relname, c.relrowsecurity as "rowSecurity",
-         pg_catalog.has_table_privilege(c.oid, 'SELECT') as readable
+  select c.oid::int8::text as oid, c.relname, c.relkind = 'p' as partitioned, c.relrowsecurity as "rowSecurity",
+         pg_catalog.has_table_privilege(c.oid, 'SELECT') as readable, c.reltuples::float8 as reltuples, c.relpages::float8 as relpages,
+         (select coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('name', a.attname, 'type', a.atttypid::int8::text) order by a.attnum), '[]')
+          from pg_catalog.pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped) as columns,
+         (select coalesce(pg_catalog.json_agg(a.attname order by k.position), '[]')
+          from pg_catalog.pg_index i
+          cross join lateral pg_catalog.unnest(i.indkey::int2[]) with ordinality k(attnum, position)
+          join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
+          where i.indrelid = c.oid and i.indisprimary) as keys,
+         (with recursive needed(oid) as (
+            select a.atttypid from pg_catalog.pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+            union
+            select x.oid from needed
+            join pg_catalog.pg_type t on t.oid = needed.oid
+            cross join lateral (values (t.typbasetype), (t.typelem)) x(oid)
+            where x.oid <> 0
+          )
+          select coalesce(pg_catalog.json_agg(pg_catalog.json_build_object(
+                   'oid', t.oid::int8::text, 'baseType', t.typbasetype::int8::text, 'element', t.typelem::int8::text,
+                   'delimiter', t.typdelim, 'isArray', t.typinput = 'pg_catalog.array_in'::pg_catalog.regproc)), '[]')
+          from needed join pg_catalog.pg_type t on t.oid = needed.oid) as types
   from pg_catalog.pg_class c
   join pg_catalog.pg_namespace n on n.oid = c.relnamespace
   where n.nspname = $1 and c.relname = $2 and c.relkind in ('r', 'p') and c.relname <> $3`;
 
-const COLUMNS = `
-  select a.attname as name, a.atttypid::int8::text as type
-  from pg_catalog.pg_attribute a
-  where a.attrelid = $1::oid and a.attnum > 0 and not a.attisdropped
-  order by a.attnum`;
-
-// The types of the table's columns, with the base types of domains and the element types of arrays.
-const COLUMN_TYPES = `
-  with recursive needed(oid) as (
-    select a.atttypid from pg_catalog.pg_attribute a where a.attrelid = $1::oid and a.attnum > 0 and not a.attisdropped
-    union
-    select x.oid from needed
-    join pg_catalog.pg_type t on t.oid = needed.oid
-    cross join lateral (values (t.typbasetype), (t.typelem)) x(oid)
-    where x.oid <> 0
-  )
-  select t.oid::int8::text as oid, t.typbasetype::int8::text as "baseType", t.typelem::int8::text as element,
-         t.typdelim as delimiter, t.typinput = 'pg_catalog.array_in'::pg_catalog.regproc as "isArray"
-  from needed join pg_catalog.pg_type t on t.oid = needed.oid`;
-
-const PRIMARY_KEY = `
-  select a.attname
-  from pg_catalog.pg_index i
-  cross join lateral unnest(i.indkey::int2[]) with ordinality k(attnum, position)
-  join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
-  where i.indrelid = $1::oid and i.indisprimary
-  order by k.position`;
-
 interface Relation {
   oid: string;
   relname: string;
+  partitioned: boolean;
   rowSecurity: boolean;
   readable: boolean;
+  reltuples: number;
+  relpages: number;
+  columns: Array<{ name: string; type: string }>;
+  keys: string[];
+  types: Array<{ oid: string; baseType: string; element: string; delimiter: string; isArray: boolean }>;
 }
+
+// A table changed between the catalog lookup and the page (a column or the
+// table itself dropped) is looked up again once.
+const CHANGED_UNDER_US = new Set(['42703', '42P01']);
 
 /**
  * One page of rows of a workspace table, or null when `table` is not an
  * ordinary or partitioned table of `schema` (or is `_migrations`, or there is
- * no workspace). Runs as the workspace's reader (withWorkspaceSession), in one
- * read-only repeatable-read transaction. The name is looked up in the catalog
- * before any SQL names it; rows come in primary-key order (physical order
- * without one), so pages never overlap or skip; values follow
- * values.ts; cells are cut so the answer stays within
- * MAX_PREVIEW_BYTES (fit.ts); `fields` are the columns with their type
- * OIDs, also for an empty page; `totalRows` is exact up to EXACT_COUNT_LIMIT
- * rows and the planner's estimate above. Throws RowSecurityError for a table
- * with row-level security, PageTooWideError, or WorkspaceBusyError.
+ * no workspace). Runs as the workspace's reader (withWorkspaceSession), in two
+ * statements: the catalog lookup (before any SQL names the table), then the
+ * page with its count, one snapshot. Rows come in primary-key order (physical
+ * order without one), so pages never overlap or skip; values follow
+ * values.ts; cells are cut so the answer stays within MAX_PREVIEW_BYTES
+ * (fit.ts); `fields` are the columns with their type OIDs, also for an empty
+ * page; `totalRows` is exact up to EXACT_COUNT_LIMIT rows and the planner's
+ * estimate above (count.ts). Throws RowSecurityError for a table with
+ * row-level security, PageTooWideError, or WorkspaceBusyError.
  */
 export async function previewTable(db: Kysely<DB>, schema: string | null, table: string, page: PreviewPage): Promise<TablePreview | null> {
   if (!schema || !isPlausibleTableName(table) || table === MIGRATIONS_TABLE) return null;
   return withWorkspaceSession(db, schema, async (client) => {
-    await client.query('begin isolation level repeatable read read only');
-    const found = await client.query<Relation>(FIND_TABLE, [schema, table, MIGRATIONS_TABLE]);
-    const relation = found.rows[0];
-    if (!relation) return null;
-    if (relation.rowSecurity) throw new RowSecurityError();
-    if (!relation.readable) throw new TableNotReadableError();
-    const result = await readPage(client, schema, relation, page);
-    await client.query('commit');
-    return result;
+    for (let attempt = 0; ; attempt++) {
+      const found = await client.query<Relation>(FIND_TABLE, [schema, table, MIGRATIONS_TABLE]);
+      const relation = found.rows[0];
+      if (!relation) return null;
+      if (relation.rowSecurity) throw new RowSecurityError();
+      if (!relation.readable) throw new TableNotReadableError();
+      try {
+        return await readPage(client, schema, relation, page);
+      } catch (error) {
+        if (attempt > 0 || !CHANGED_UNDER_US.has((error as { code?: string }).code ?? '')) throw error;
+      }
+    }
   });
 }
 
 async function readPage(client: pg.Client, schema: string, relation: Relation, page: PreviewPage): Promise<TablePreview> {
-  const typeRows = await client.query<{ oid: string; baseType: string; element: string; delimiter: string; isArray: boolean }>(
-    COLUMN_TYPES,
-    [relation.oid],
-  );
   const types = new Map<number, TypeInfo>(
-    typeRows.rows.map((t) => [
+    relation.types.map((t) => [
       Number(t.oid),
       { baseType: Number(t.baseType), element: Number(t.element), delimiter: t.delimiter, isArray: t.isArray },
     ]),
@@ -132,28 +136,11 @@ async function readPage(client: pg.Client, schema: string, relation: Relation, p
     for (let depth = 0; depth < 8 && (types.get(current)?.baseType ?? 0) !== 0; depth++) current = types.get(current)?.baseType ?? current;
     return current;
   };
-  const columnRows = await client.query<{ name: string; type: string }>(COLUMNS, [relation.oid]);
-  const columns: PageColumn[] = columnRows.rows.map((c) => ({ name: c.name, type: baseOf(Number(c.type)) }));
-  const keys = await client.query<{ attname: string }>(PRIMARY_KEY, [relation.oid]);
+  const columns: PageColumn[] = relation.columns.map((c) => ({ name: c.name, type: baseOf(Number(c.type)) }));
   const qualified = qualifiedName(schema, relation.relname);
-  const keyNames = keys.rows.map((k) => k.attname);
-  const measured = await client.query<[Array<number | null>]>({
-    text: pageSizesQuery(qualified, columns, keyNames),
-    values: [page.limit, String(page.offset)],
-    rowMode: 'array',
-  });
-  const sizes = measured.rows.map((row) => row[0]);
-  const cut = chooseCut(
-    sizes,
-    columns.map((c) => c.name),
-  );
-  const result = await client.query<Array<string | null>>({
-    text: pageQuery(qualified, columns, keyNames, cut),
-    values: [page.limit, String(page.offset)],
-    rowMode: 'array',
-    types: { getTypeParser: () => (text: string) => text },
-  });
-  const rows = fitRows(result.rows, columns, types, cut);
+  const plan = countPlan(qualified, relation);
+  const fetched = await fetchPage(client, qualified, columns, relation.keys, page, plan.inPage);
+  const rows = fitRows(fetched.raw, columns, types, fetched.cut);
   // JavaScript puts integer-like keys ("1", "42") first in an object: `fields` follow the keys' order.
   const keyOrder = Object.keys(Object.fromEntries(columns.map((c) => [c.name, true])));
   const byName = new Map(columns.map((c) => [c.name, c]));
@@ -162,8 +149,8 @@ async function readPage(client: pg.Client, schema: string, relation: Relation, p
     return column ? [{ name, dataTypeID: column.type }] : [];
   });
   const run: RunQuery = async <R>(text: string, values: unknown[] = []) => (await client.query(text, values)).rows as R[];
-  const total = await countRows(run, qualified);
-  const cellsCut = cellsCutAt(sizes, rows.cut);
+  const total = await plan.finish(fetched.counted, run);
+  const cellsCut = cellsCutAt(fetched.sizes, rows.cut);
   return {
     rows: rows.rows,
     rowCount: rows.rows.length,

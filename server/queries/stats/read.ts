@@ -21,11 +21,17 @@ function invocationDays(appId: string, window: DayWindow) {
     where app_id = ${appId} and cur_bucket >= ${window.from} and cur_bucket < ${window.to}`;
 }
 
-/** View counts of an app from the rollups: all time, distinct viewers, the last 7 and 30 UTC days, and the last 7 days one by one. */
-export async function getViewStats(db: Kysely<DB>, appId: string, now: Date): Promise<ViewStats> {
-  const week = lastUtcDays(now, 7);
+interface ViewRow {
+  totalViews: number;
+  uniqueViewers: number;
+  lastViewedAt: Date | null;
+  byDay: Record<string, number>;
+}
+
+/** One row: views and viewers of all time, the last view, and views per UTC day over the last 30 days as a JSON object. */
+function viewRow(appId: string, now: Date) {
   const month = lastUtcDays(now, 30);
-  const { rows } = await sql<{ totalViews: number; uniqueViewers: number; lastViewedAt: Date | null; byDay: Record<string, number> }>`
+  return sql`
     with totals as (
       select coalesce(sum(views), 0)::float8 as views, coalesce(sum(viewers), 0)::float8 as viewers, max(last_viewed_at) as last
       from stats_view_slots where app_id = ${appId}
@@ -42,8 +48,12 @@ export async function getViewStats(db: Kysely<DB>, appId: string, now: Date): Pr
     )
     select views as "totalViews", viewers as "uniqueViewers", last as "lastViewedAt",
            (select coalesce(json_object_agg(day, views), '{}') from days) as "byDay"
-    from totals`.execute(db);
-  const row = rows[0];
+    from totals`;
+}
+
+function viewStatsOf(row: ViewRow | undefined, now: Date): ViewStats {
+  const week = lastUtcDays(now, 7);
+  const month = lastUtcDays(now, 30);
   const counts = new Map(Object.entries(row?.byDay ?? {}));
   const sumOf = (days: string[]) => days.reduce((sum, day) => sum + (counts.get(day) ?? 0), 0);
   return {
@@ -56,11 +66,11 @@ export async function getViewStats(db: Kysely<DB>, appId: string, now: Date): Pr
   };
 }
 
-/** Invocation figures of an app from the rollups: all time, the last 7 days, and compute, errors and peak memory over the last 30. */
-export async function getApiSummary(db: Kysely<DB>, appId: string, now: Date): Promise<ApiSummary> {
+/** One row of ApiSummary: all time, the last 7 days, and compute, errors and peak memory over the last 30. */
+function apiRow(appId: string, now: Date) {
   const week = lastUtcDays(now, 7);
   const month = lastUtcDays(now, 30);
-  const { rows } = await sql<ApiSummary>`
+  return sql`
     with month as (
       select coalesce(sum(invocations), 0) as n,
              coalesce(sum(invocations) filter (where day >= ${week.days.at(-1)}::date), 0) as in_week,
@@ -76,10 +86,32 @@ export async function getApiSummary(db: Kysely<DB>, appId: string, now: Date): P
            coalesce(round(errors * 100.0 / nullif(n, 0), 2), 0)::float8 as "errorRate30d",
            peak::float8 as "peakMemoryBytes",
            compute::float8 as "totalComputeMs"
-    from month`.execute(db);
+    from month`;
+}
+
+/** View counts of an app from the rollups: all time, distinct viewers, the last 7 and 30 UTC days, and the last 7 days one by one. */
+export async function getViewStats(db: Kysely<DB>, appId: string, now: Date): Promise<ViewStats> {
+  const { rows } = await sql<ViewRow>`${viewRow(appId, now)}`.execute(db);
+  return viewStatsOf(rows[0], now);
+}
+
+/** Invocation figures of an app from the rollups: all time, the last 7 days, and compute, errors and peak memory over the last 30. */
+export async function getApiSummary(db: Kysely<DB>, appId: string, now: Date): Promise<ApiSummary> {
+  const { rows } = await sql<ApiSummary>`${apiRow(appId, now)}`.execute(db);
   const row = rows[0];
   if (!row) throw new Error('aggregate query returned no row');
   return row;
+}
+
+/** getViewStats and getApiSummary together, in one statement: the figures of GET /stats. */
+export async function getAppFigures(db: Kysely<DB>, appId: string, now: Date): Promise<{ views: ViewStats; api: ApiSummary }> {
+  const { rows } = await sql<
+    ViewRow & ApiSummary
+  >`select v.*, a.* from (${viewRow(appId, now)}) v cross join (${apiRow(appId, now)}) a`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error('aggregate query returned no row');
+  const { totalViews, uniqueViewers, lastViewedAt, byDay, ...api } = row;
+  return { views: viewStatsOf({ totalViews, uniqueViewers, lastViewedAt, byDay }, now), api };
 }
 
 /** The last 30 UTC days of invocations from the rollups, newest first, empty days as zeros: count, rounded mean duration, failures. */

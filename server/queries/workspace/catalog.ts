@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { DB } from '../../db/types';
 import type { StorageStats, WorkspaceTable } from '../../schemas/stats';
 import { withWorkspaceSession } from '../../workspace/session';
-import { countRows, qualifiedName, type RunQuery } from '../preview/count';
+import { type CatalogFigures, type RunQuery, boundedCountSql, catalogEstimate, qualifiedName, rowsFromCount } from '../preview/count';
 
 // A workspace is a schema of the app's own (apps.workspace_schema). Everything
 // here reads it through withWorkspaceSession (its own connection as the
@@ -50,59 +50,80 @@ export async function getStorageStats(db: Kysely<DB>, app: { workspaceSchema: st
   return { hasWorkspace: true, quotaBytes: app.quotaBytes, ...row };
 }
 
+// Every table with its columns in one statement. data_type and is_nullable are
+// computed as information_schema.columns computes them, and columns are listed
+// where it would list them (the reader holds a right on the column or owns the
+// table), without the cost of that view.
 const TABLES = `
   select c.relname as name, pg_catalog.pg_total_relation_size(c.oid)::float8 as "sizeBytes",
          c.relrowsecurity as "rowSecurity", pg_catalog.has_table_privilege(c.oid, 'SELECT') as readable,
-         greatest(c.reltuples, 0)::float8 as "estimate"
+         c.relkind = 'p' as partitioned, c.reltuples::float8 as reltuples, c.relpages::float8 as relpages,
+         (select coalesce(pg_catalog.json_agg(pg_catalog.json_build_object(
+                   'name', a.attname,
+                   'type', case when t.typtype = 'd' then
+                                  case when bt.typelem <> 0 and bt.typlen = -1 then 'ARRAY'
+                                       when nbt.nspname = 'pg_catalog' then pg_catalog.format_type(t.typbasetype, null)
+                                       else 'USER-DEFINED' end
+                                else
+                                  case when t.typelem <> 0 and t.typlen = -1 then 'ARRAY'
+                                       when nt.nspname = 'pg_catalog' then pg_catalog.format_type(a.atttypid, null)
+                                       else 'USER-DEFINED' end
+                           end,
+                   'nullable', not (a.attnotnull or (t.typtype = 'd' and t.typnotnull)),
+                   'primaryKey', exists (select from pg_catalog.pg_index i where i.indrelid = c.oid and i.indisprimary and a.attnum = any(i.indkey)),
+                   'indexed', exists (select from pg_catalog.pg_index i where i.indrelid = c.oid and a.attnum = any(i.indkey))
+                 ) order by a.attnum), '[]')
+          from pg_catalog.pg_attribute a
+          join pg_catalog.pg_type t on t.oid = a.atttypid
+          join pg_catalog.pg_namespace nt on nt.oid = t.typnamespace
+          left join (pg_catalog.pg_type bt join pg_catalog.pg_namespace nbt on nbt.oid = bt.typnamespace)
+            on t.typtype = 'd' and t.typbasetype = bt.oid
+          where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+            and (pg_catalog.pg_has_role(c.relowner, 'USAGE')
+                 or pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT, INSERT, UPDATE, REFERENCES'))) as columns
   from pg_catalog.pg_class c
   join pg_catalog.pg_namespace n on n.oid = c.relnamespace
   where n.nspname = $1 and c.relkind in ('r', 'p') and c.relname <> $2
   order by c.relname collate "C"`;
 
-// A column is a primaryKey column if any primary key holds it, indexed if any other index does.
-const COLUMNS = `
-  select col.table_name as "table", col.column_name as name, col.data_type as type,
-         col.is_nullable = 'YES' as nullable,
-         coalesce(ix.pk, false) as "primaryKey", ix.attname is not null as indexed
-  from information_schema.columns col
-  left join (
-    select c.relname, a.attname, bool_or(i.indisprimary) as pk
-    from pg_catalog.pg_index i
-    join pg_catalog.pg_class c on c.oid = i.indrelid
-    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-    join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
-    where n.nspname = $1
-    group by c.relname, a.attname
-  ) ix on ix.relname = col.table_name and ix.attname = col.column_name
-  where col.table_schema = $1
-  order by col.table_name, col.ordinal_position`;
-
-interface TableRow {
+interface TableRow extends CatalogFigures {
   name: string;
   sizeBytes: number;
   rowSecurity: boolean;
   readable: boolean;
-  estimate: number;
+  columns: Array<{ name: string; type: string; nullable: boolean; primaryKey: boolean; indexed: boolean }>;
 }
 
-interface ColumnRow {
-  table: string;
-  name: string;
-  type: string;
-  nullable: boolean;
-  primaryKey: boolean;
-  indexed: boolean;
-}
+/** Tables counted per statement: one round trip counts this many small tables. */
+const COUNTED_PER_STATEMENT = 100;
+
+// A table dropped or changed between the listing and its count is listed again once.
+const CHANGED_UNDER_US = new Set(['42703', '42P01']);
 
 /**
- * Rows of one table: counted (preview/count.ts: exact up to EXACT_COUNT_LIMIT,
- * the planner's estimate above), or the catalog's estimate where counting
- * would mean running the table's policies or is not allowed.
+ * Rows of each table: the catalog's figure where it is large (count.ts) or
+ * where counting would mean running the table's policies or is not allowed;
+ * the others counted (exact up to EXACT_COUNT_LIMIT), many per statement.
  */
-async function rowsOf(client: pg.Client, schema: string, table: TableRow): Promise<{ rows: number; estimated: boolean }> {
-  if (table.rowSecurity || !table.readable) return { rows: Math.round(table.estimate), estimated: true };
+async function rowsOfAll(client: pg.Client, schema: string, tables: TableRow[]): Promise<Array<{ rows: number; estimated: boolean }>> {
+  const rows = tables.map((table) => {
+    if (table.rowSecurity || !table.readable) return { rows: Math.max(0, Math.round(table.reltuples)), estimated: true };
+    const estimate = catalogEstimate(table);
+    return estimate === null ? null : { rows: estimate, estimated: true };
+  });
   const run: RunQuery = async <R>(text: string, values: unknown[] = []) => (await client.query(text, values)).rows as R[];
-  return countRows(run, qualifiedName(schema, table.name));
+  const toCount = tables.flatMap((table, index) => (rows[index] === null ? [{ index, qualified: qualifiedName(schema, table.name) }] : []));
+  for (let start = 0; start < toCount.length; start += COUNTED_PER_STATEMENT) {
+    const chunk = toCount.slice(start, start + COUNTED_PER_STATEMENT);
+    const counted = await run<{ i: number; n: number }>(
+      chunk.map((table, i) => `select ${i} as i, ${boundedCountSql(table.qualified)} as n`).join(' union all '),
+    );
+    for (const { i, n } of counted) {
+      const table = chunk[i];
+      if (table) rows[table.index] = await rowsFromCount(run, table.qualified, n);
+    }
+  }
+  return rows.map((row) => row ?? { rows: 0, estimated: true });
 }
 
 /**
@@ -112,35 +133,39 @@ async function rowsOf(client: pg.Client, schema: string, table: TableRow): Promi
  * read; `rowCountEstimated` is there, and true, only for an estimate), total
  * size, and columns in table order with information_schema's data_type and
  * the primaryKey/indexed flags present only when true. All in one workspace
- * read, under its deadline.
+ * read, under its deadline: one statement for the listing, one per
+ * COUNTED_PER_STATEMENT small tables for their counts.
  */
 export async function listWorkspaceTables(db: Kysely<DB>, schema: string | null): Promise<WorkspaceTable[]> {
   if (!schema) return [];
   const listed = await withWorkspaceSession(db, schema, async (client) => {
-    await client.query('begin isolation level repeatable read read only');
-    const tables = await client.query<TableRow>(TABLES, [schema, MIGRATIONS_TABLE]);
-    if (tables.rows.length === 0) return [];
-    const columns = await client.query<ColumnRow>(COLUMNS, [schema]);
-    const result: WorkspaceTable[] = [];
-    for (const table of tables.rows) {
-      const rows = await rowsOf(client, schema, table);
-      result.push({
-        name: table.name,
-        rowCount: rows.rows,
-        ...(rows.estimated ? { rowCountEstimated: true as const } : {}),
-        sizeBytes: table.sizeBytes,
-        columns: columns.rows
-          .filter((column) => column.table === table.name)
-          .map((column) => ({
-            name: column.name,
-            type: column.type,
-            nullable: column.nullable,
-            ...(column.primaryKey ? { primaryKey: true as const } : column.indexed ? { indexed: true as const } : {}),
-          })),
-      });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await listOnce(client, schema);
+      } catch (error) {
+        if (attempt > 0 || !CHANGED_UNDER_US.has((error as { code?: string }).code ?? '')) throw error;
+      }
     }
-    await client.query('commit');
-    return result;
   });
   return listed ?? [];
+}
+
+async function listOnce(client: pg.Client, schema: string): Promise<WorkspaceTable[]> {
+  const tables = (await client.query<TableRow>(TABLES, [schema, MIGRATIONS_TABLE])).rows;
+  const counts = await rowsOfAll(client, schema, tables);
+  return tables.map((table, index) => {
+    const rows = counts[index] ?? { rows: 0, estimated: true };
+    return {
+      name: table.name,
+      rowCount: rows.rows,
+      ...(rows.estimated ? { rowCountEstimated: true as const } : {}),
+      sizeBytes: table.sizeBytes,
+      columns: table.columns.map((column) => ({
+        name: column.name,
+        type: column.type,
+        nullable: column.nullable,
+        ...(column.primaryKey ? { primaryKey: true as const } : column.indexed ? { indexed: true as const } : {}),
+      })),
+    };
+  });
 }

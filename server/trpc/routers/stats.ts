@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { listRecentInvocations } from '../../queries/invocations';
-import { getApiSummary, getDailyInvocations, getViewStats } from '../../queries/stats/read';
+import { getAppFigures, getDailyInvocations } from '../../queries/stats/read';
 import { PageTooWideError } from '../../queries/preview/fit';
 import { previewTable, RowSecurityError, TableNotReadableError } from '../../queries/preview/read';
 import { getStorageStats, listWorkspaceTables } from '../../queries/workspace/catalog';
@@ -42,9 +42,8 @@ export const statsRouter = router({
   /** GET /stats: views, invocations and storage of an app; needs read. */
   overview: appReadProcedure.output(StatsOverview).query(async ({ ctx }) => {
     const now = ctx.now();
-    const [views, api, storage] = await Promise.all([
-      getViewStats(ctx.db, ctx.app.id, now),
-      getApiSummary(ctx.db, ctx.app.id, now),
+    const [{ views, api }, storage] = await Promise.all([
+      getAppFigures(ctx.db, ctx.app.id, now),
       readWorkspace(getStorageStats(ctx.db, ctx.app)),
     ]);
     return { appId: ctx.app.id, ...views, api, storage };

@@ -1,0 +1,91 @@
+import type pg from 'pg';
+import { ROWS_BUDGET_BYTES, chooseCut } from './fit';
+import { MAX_CELL_BYTES, type PageColumn, pageQuery } from './page-sql';
+import { type CatalogFigures, type RunQuery, boundedCountSql, catalogEstimate, countRows, rowsFromCount } from './count';
+
+// A page in one statement, most of the time. The page is fetched with every
+// cell over a first cut sent as its head and size only, the cut low enough that
+// the whole page stays near the rows budget on the wire (at most limit × columns
+// cells of it). Its sizes are then known exactly, as a separate measuring
+// query would find them (the printed text's bytes), and fit.ts chooses the cut
+// level from them. A level at or below the first cut is taken from what was
+// fetched; only a higher one that some cell needs fetches the page again.
+
+/** What a page fetch brought: the raw rows at `cut`, every cell's printed size (null for NULL), and the bounded count if it came along. */
+export interface FetchedPage {
+  raw: Array<Array<string | null>>;
+  sizes: Array<Array<number | null>>;
+  cut: number;
+  counted: number | undefined;
+}
+
+/** The first cut: cells of the page cut here take at most about ROWS_BUDGET_BYTES together. */
+function firstCut(limit: number, columnCount: number): number {
+  return Math.min(MAX_CELL_BYTES, Math.max(16, Math.floor(ROWS_BUDGET_BYTES / Math.max(1, limit * columnCount))));
+}
+
+async function fetchAt(client: pg.Client, text: string, page: { limit: number; offset: number }) {
+  const result = await client.query<Array<string | null>>({
+    text,
+    values: [page.limit, String(page.offset)],
+    rowMode: 'array',
+    types: { getTypeParser: () => (value: string) => value },
+  });
+  return result.rows;
+}
+
+/** Every cell's printed size in bytes from a page's raw rows: measured from the text, or as SQL reported it for a cut cell. */
+function sizesOf(raw: ReadonlyArray<ReadonlyArray<string | null>>, columnCount: number): Array<Array<number | null>> {
+  return raw.map((values) => {
+    const cut = JSON.parse(values[columnCount + 1] ?? '[]') as Array<number | null>;
+    return Array.from({ length: columnCount }, (_, i) => {
+      const reported = cut[i];
+      if (reported !== null && reported !== undefined) return reported;
+      const text = values[i];
+      return text === null || text === undefined ? null : Buffer.byteLength(text, 'utf8');
+    });
+  });
+}
+
+/**
+ * One page of a table with the sizes of its cells and the cut level they call
+ * for (fit.ts: PageTooWideError when nothing fits); `countSql`, when given, is
+ * read in the same statement and reported as `counted` (undefined on an empty page).
+ */
+export async function fetchPage(
+  client: pg.Client,
+  qualified: string,
+  columns: readonly PageColumn[],
+  keys: readonly string[],
+  page: { limit: number; offset: number },
+  countSql: string | null,
+): Promise<FetchedPage> {
+  const first = firstCut(page.limit, columns.length);
+  const raw = await fetchAt(client, pageQuery(qualified, columns, keys, first, countSql ? [countSql] : []), page);
+  const sizes = sizesOf(raw, columns.length);
+  const counted = countSql && raw[0] ? Number(raw[0][columns.length + 2]) : undefined;
+  const cut = chooseCut(
+    sizes,
+    columns.map((c) => c.name),
+  );
+  const wanting = cut > first && sizes.some((row) => row.some((size) => size !== null && size > first));
+  if (!wanting) return { raw, sizes, cut, counted };
+  return { raw: await fetchAt(client, pageQuery(qualified, columns, keys, cut), page), sizes, cut, counted };
+}
+
+/** How a preview counts its table: in the page's own statement, from the catalog, or (empty page) on its own. */
+export interface CountPlan {
+  /** The expression to read with the page, or null when the catalog's figure stands in. */
+  inPage: string | null;
+  finish(counted: number | undefined, run: RunQuery): Promise<{ rows: number; estimated: boolean }>;
+}
+
+/** The count of a table for its preview: the catalog's figure for a large table (count.ts), else a bounded count read with the page. */
+export function countPlan(qualified: string, figures: CatalogFigures): CountPlan {
+  const estimate = catalogEstimate(figures);
+  if (estimate !== null) return { inPage: null, finish: async () => ({ rows: estimate, estimated: true }) };
+  return {
+    inPage: boundedCountSql(qualified),
+    finish: (counted, run) => (counted === undefined ? countRows(run, qualified) : rowsFromCount(run, qualified, counted)),
+  };
+}
