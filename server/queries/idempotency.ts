@@ -1,6 +1,17 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../db/types';
 
+// Idempotency keys of the ingestion paths (migration 20260104000000_idempotency).
+// A key is claimed by the very statement that stores the batch it guards
+// (queries/ingest.ts), so the claim and the work commit or roll back together
+// and cost one round trip. The primary key makes a concurrent claim of the same
+// key wait until the other statement's transaction ends: after a commit it finds
+// the row taken, after a rollback it claims the key itself.
+
+/** Expired keys deleted, at most, each time a key is newly stored. */
+const PURGE_BATCH = 20;
+
+/** A request's claim on an idempotency key. */
 export interface KeyClaim {
   appId: string;
   key: string;
@@ -13,71 +24,58 @@ export interface KeyClaim {
   ttlMs: number;
 }
 
-export type ClaimOutcome = { state: 'claimed' } | { state: 'replay'; status: number; response: unknown } | { state: 'conflict' };
+/** What the key says when a request could not claim it. */
+export type KeyOutcome = { state: 'replay'; status: number; response: unknown } | { state: 'conflict' };
+
+const expiredBefore = (claim: KeyClaim) => new Date(claim.now.getTime() - claim.ttlMs);
 
 /**
- * Claims an idempotency key for a request, inside the request's transaction
- * (call it first, before the work it guards). `claimed`: go on, the answer is
- * recorded and commits or rolls back with the work. `replay`: the same request
- * was done already; give its answer. `conflict`: the key was used for another request.
- *
- * A concurrent claim of the same key waits on the primary key until the other
- * transaction ends: after a commit it sees the row, after a rollback it claims
- * the key itself. A key older than `ttlMs` is taken over as if new.
+ * Two CTEs for a statement that does the work the key guards. `claim` stores
+ * the key when `ready` holds, taking over a key older than `ttlMs` as if new,
+ * and returns one row (`inserted`: newly stored) when the request may go on;
+ * none when a live key is in the way. `purge` then deletes a few expired keys,
+ * skipping rows other transactions hold. Guard the work with
+ * `exists (select from claim)`.
  */
-export async function claimIdempotencyKey(db: Kysely<DB>, claim: KeyClaim): Promise<ClaimOutcome> {
-  const expiredBefore = new Date(claim.now.getTime() - claim.ttlMs);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const claimed = await db
-      .insertInto('idempotency_keys')
-      .values({
-        app_id: claim.appId,
-        key: claim.key,
-        request_hash: claim.requestHash,
-        status: claim.status,
-        response: JSON.stringify(claim.response),
-        created_at: claim.now,
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(['app_id', 'key'])
-          .doUpdateSet((eb) => ({
-            request_hash: eb.ref('excluded.request_hash'),
-            status: eb.ref('excluded.status'),
-            response: eb.ref('excluded.response'),
-            created_at: eb.ref('excluded.created_at'),
-          }))
-          .where('idempotency_keys.created_at', '<', expiredBefore),
-      )
-      .returning(sql<boolean>`xmax = 0`.as('inserted'))
-      .executeTakeFirst();
-    if (claimed) {
-      if (claimed.inserted) await purgeExpiredKeys(db, expiredBefore, 20);
-      return { state: 'claimed' };
-    }
-    // A live row holds the key. This statement's snapshot is newer than the
-    // transaction that wrote it, so it is visible here.
-    const existing = await db
-      .selectFrom('idempotency_keys')
-      .select(['request_hash', 'status', 'response'])
-      .where('app_id', '=', claim.appId)
-      .where('key', '=', claim.key)
-      .executeTakeFirst();
-    if (existing) {
-      return existing.request_hash === claim.requestHash
-        ? { state: 'replay', status: existing.status, response: existing.response }
-        : { state: 'conflict' };
-    }
-  }
-  throw new Error('idempotency key: could neither claim nor read the key');
+export function claimKeyCtes(claim: KeyClaim, ready: RawBuilder<unknown>): RawBuilder<unknown> {
+  const before = expiredBefore(claim);
+  return sql`
+    claim as (
+      insert into idempotency_keys (app_id, key, request_hash, status, response, created_at)
+      select ${claim.appId}::uuid, ${claim.key}::text, ${claim.requestHash}::text, ${claim.status}::int4,
+        ${JSON.stringify(claim.response)}::jsonb, ${claim.now}::timestamptz
+      where ${ready}
+      on conflict (app_id, key) do update
+        set request_hash = excluded.request_hash, status = excluded.status, response = excluded.response, created_at = excluded.created_at
+        where idempotency_keys.created_at < ${before}::timestamptz
+      returning xmax = 0 as inserted
+    ),
+    purge as (
+      delete from idempotency_keys
+      where exists (select from claim where inserted)
+        and ctid = any (array(
+          select ctid from idempotency_keys where created_at < ${before}::timestamptz
+          order by created_at limit ${PURGE_BATCH} for update skip locked
+        ))
+    )`;
 }
 
-/** Deletes up to `max` keys created before `before`, skipping rows other transactions hold. */
-export async function purgeExpiredKeys(db: Kysely<DB>, before: Date, max: number): Promise<void> {
-  await sql`
-    delete from idempotency_keys
-    where (app_id, key) in (
-      select app_id, key from idempotency_keys where created_at < ${before} order by created_at limit ${max} for update skip locked
-    )
-  `.execute(db);
+/**
+ * What a live key (younger than `ttlMs`) holds for this request: `replay` with
+ * the stored answer when it was made for the same request, `conflict` when for
+ * another; null when there is no live key. Read it after a statement found the
+ * key taken: a new statement sees the transaction that took it.
+ */
+export async function readLiveKey(db: Kysely<DB>, claim: KeyClaim): Promise<KeyOutcome | null> {
+  const existing = await db
+    .selectFrom('idempotency_keys')
+    .select(['request_hash', 'status', 'response'])
+    .where('app_id', '=', claim.appId)
+    .where('key', '=', claim.key)
+    .where('created_at', '>=', expiredBefore(claim))
+    .executeTakeFirst();
+  if (!existing) return null;
+  return existing.request_hash === claim.requestHash
+    ? { state: 'replay', status: existing.status, response: existing.response }
+    : { state: 'conflict' };
 }

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { IdempotencyKey, INGEST_MAX_BODY_BYTES, MAX_BATCH_ITEMS } from '../schemas/ingest';
+import { type BatchSchemas, IdempotencyKey, INGEST_MAX_BODY_BYTES, MAX_BATCH_ITEMS } from '../schemas/ingest';
 import { parseJsonBody, readBodyText } from './body';
 import { describeIssues } from './errors';
 
@@ -21,11 +21,15 @@ export function idempotencyKeyOf(headers: Headers): string | undefined {
 }
 
 /**
- * Reads one item or an array of up to MAX_BATCH_ITEMS items, each checked
- * with `item`. Over INGEST_MAX_BODY_BYTES or over the item limit:
- * PAYLOAD_TOO_LARGE; anything malformed: BAD_REQUEST naming index and field.
+ * Reads one item or an array of up to MAX_BATCH_ITEMS items, checked with
+ * `schemas` (compiled: server/schemas/ingest.ts). Over INGEST_MAX_BODY_BYTES or
+ * over the item limit: PAYLOAD_TOO_LARGE; anything malformed: BAD_REQUEST
+ * naming index and field.
  */
-export async function readBatch<T extends z.ZodType>(request: Request, item: T): Promise<z.output<T> | Array<z.output<T>>> {
+export async function readBatch<T extends z.ZodType>(
+  request: Request,
+  schemas: BatchSchemas<T>,
+): Promise<z.output<T> | Array<z.output<T>>> {
   const value: unknown = parseJsonBody(await readBodyText(request, INGEST_MAX_BODY_BYTES), z.unknown(), undefined);
   if (Array.isArray(value) && value.length > MAX_BATCH_ITEMS) {
     throw new TRPCError({
@@ -33,7 +37,7 @@ export async function readBatch<T extends z.ZodType>(request: Request, item: T):
       message: `A batch holds at most ${MAX_BATCH_ITEMS} items; this one has ${value.length}`,
     });
   }
-  const parsed = Array.isArray(value) ? z.array(item).safeParse(value) : item.safeParse(value);
+  const parsed = Array.isArray(value) ? schemas.many.safeParse(value) : schemas.one.safeParse(value);
   if (!parsed.success) {
     const { issues } = parsed.error;
     const more = issues.length > MAX_REPORTED_ISSUES ? `; and ${issues.length - MAX_REPORTED_ISSUES} more` : '';

@@ -133,6 +133,10 @@ describe('ingestion', () => {
         '[2].startedAt: must not be more than 5 minutes in the future',
       ],
       [[invocation(0), { ...invocation(1), userId: randomUUID() }], '[1].userId: no such user'],
+      [
+        Array.from({ length: 1000 }, (_, i) => invocation(i, { userId: i === 999 ? randomUUID() : i % 2 ? owner.id : null })),
+        '[999].userId: no such user',
+      ],
       [[{ ...invocation(0), method: 'get' }], '[0].method: expected an HTTP method of 1-16 uppercase letters, e.g. GET'],
       [
         [{ ...invocation(0), path: 'no-slash' }],

@@ -2,15 +2,15 @@ import { createHash } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types';
-import { claimIdempotencyKey } from '../../queries/idempotency';
-import { type InvocationRow, type ViewEventRow, findMissingUsers, insertInvocations, insertViewEvents } from '../../queries/ingest';
+import type { KeyClaim } from '../../queries/idempotency';
+import { type IngestOutcome, type InvocationRow, type ViewEventRow, storeInvocations, storeViewEvents } from '../../queries/ingest';
 import {
   FUTURE_SKEW_MS,
   IDEMPOTENCY_TTL_MS,
-  IngestInvocationsInput,
   IngestResult,
-  IngestViewsInput,
   MAX_BATCH_ITEMS,
+  parseIngestInvocationsInput,
+  parseIngestViewsInput,
 } from '../../schemas/ingest';
 import type { Context } from '../context';
 import { appWriteProcedure, router } from '../init';
@@ -24,14 +24,14 @@ interface Batch<R> {
   single: boolean;
   rows: R[];
   time: { field: string; of(row: R): string | null };
-  user: { field: string; of(row: R): string | null };
-  insert(db: Kysely<DB>, appId: string, rows: R[]): Promise<number>;
+  userField: string;
+  store(db: Kysely<DB>, appId: string, rows: R[], claim?: KeyClaim): Promise<IngestOutcome>;
 }
 
 const label = (single: boolean, index: number, field: string) => (single ? field : `[${index}].${field}`);
 const badRequest = (message: string) => new TRPCError({ code: 'BAD_REQUEST', message });
 
-/** Refuses a batch with more items than allowed before its items are parsed one by one. */
+/** Refuses a batch with more items than allowed before its items are parsed. */
 const batchLimit = appWriteProcedure.use(async ({ getRawInput, next }) => {
   const raw = (await getRawInput()) as { events?: unknown } | undefined;
   if (Array.isArray(raw?.events) && raw.events.length > MAX_BATCH_ITEMS) {
@@ -44,10 +44,10 @@ const batchLimit = appWriteProcedure.use(async ({ getRawInput, next }) => {
 });
 
 /**
- * Stores a batch whole or not at all: in one transaction, the idempotency key
- * is claimed first, the user ids are checked (and locked) next, then one
- * INSERT stores every row. A replay answers the stored answer; a key reused
- * with another body is CONFLICT.
+ * Stores a batch whole or not at all, in one statement that checks (and locks)
+ * the user ids, claims the idempotency key and inserts every row
+ * (queries/ingest.ts). A replay answers the stored answer; a key reused with
+ * another body is CONFLICT; the first row naming no user is BAD_REQUEST.
  */
 async function ingest<R>(
   ctx: Context & { app: { id: string } },
@@ -63,37 +63,31 @@ async function ingest<R>(
     );
   }
   const answer: IngestResult = { accepted: batch.rows.length };
-
-  return ctx.db.transaction().execute(async (trx) => {
-    if (idempotencyKey !== undefined) {
-      const requestHash = createHash('sha256')
-        .update(`${batch.kind}\n${JSON.stringify(batch.rows)}`)
-        .digest('hex');
-      const claim = await claimIdempotencyKey(trx, {
-        appId: ctx.app.id,
-        key: idempotencyKey,
-        requestHash,
-        status: ACCEPTED,
-        response: answer,
-        now,
-        ttlMs: IDEMPOTENCY_TTL_MS,
-      });
-      if (claim.state === 'conflict') {
-        throw new TRPCError({ code: 'CONFLICT', message: 'This Idempotency-Key was used with another request body in the last 24 hours' });
-      }
-      if (claim.state === 'replay') return IngestResult.parse(claim.response);
-    }
-    const missing = await findMissingUsers(
-      trx,
-      batch.rows.flatMap((row) => batch.user.of(row) ?? []),
-    );
-    if (missing.size > 0) {
-      const index = batch.rows.findIndex((row) => missing.has(batch.user.of(row) ?? ''));
-      throw badRequest(`${label(batch.single, index, batch.user.field)}: no such user`);
-    }
-    await batch.insert(trx, ctx.app.id, batch.rows);
-    return answer;
-  });
+  const claim: KeyClaim | undefined =
+    idempotencyKey === undefined
+      ? undefined
+      : {
+          appId: ctx.app.id,
+          key: idempotencyKey,
+          requestHash: createHash('sha256')
+            .update(`${batch.kind}\n${JSON.stringify(batch.rows)}`)
+            .digest('hex'),
+          status: ACCEPTED,
+          response: answer,
+          now,
+          ttlMs: IDEMPOTENCY_TTL_MS,
+        };
+  const outcome = await batch.store(ctx.db, ctx.app.id, batch.rows, claim);
+  switch (outcome.state) {
+    case 'stored':
+      return answer;
+    case 'replay':
+      return IngestResult.parse(outcome.response);
+    case 'conflict':
+      throw new TRPCError({ code: 'CONFLICT', message: 'This Idempotency-Key was used with another request body in the last 24 hours' });
+    case 'missing-user':
+      throw badRequest(`${label(batch.single, outcome.index, batch.userField)}: no such user`);
+  }
 }
 
 const many = <T>(events: T | T[]): { single: boolean; items: T[] } =>
@@ -103,7 +97,7 @@ const many = <T>(events: T | T[]): { single: boolean; items: T[] } =>
 export const ingestRouter = router({
   /** POST /views: stores one view event or a batch of up to 1000; returns how many were accepted. */
   views: batchLimit
-    .input(IngestViewsInput)
+    .input(parseIngestViewsInput)
     .output(IngestResult)
     .mutation(({ ctx, input }) => {
       const { single, items } = many(input.events);
@@ -112,13 +106,12 @@ export const ingestRouter = router({
         viewedAt: e.viewedAt ?? null,
       }));
       const time = { field: 'viewedAt', of: (row: ViewEventRow) => row.viewedAt };
-      const user = { field: 'viewerId', of: (row: ViewEventRow) => row.viewerId };
-      return ingest(ctx, { kind: 'views', single, rows, time, user, insert: insertViewEvents }, input.idempotencyKey);
+      return ingest(ctx, { kind: 'views', single, rows, time, userField: 'viewerId', store: storeViewEvents }, input.idempotencyKey);
     }),
 
   /** POST /invocations: stores one route invocation or a batch of up to 1000; returns how many were accepted. */
   invocations: batchLimit
-    .input(IngestInvocationsInput)
+    .input(parseIngestInvocationsInput)
     .output(IngestResult)
     .mutation(({ ctx, input }) => {
       const { single, items } = many(input.events);
@@ -133,7 +126,6 @@ export const ingestRouter = router({
         error: e.error ?? null,
       }));
       const time = { field: 'startedAt', of: (row: InvocationRow) => row.startedAt };
-      const user = { field: 'userId', of: (row: InvocationRow) => row.userId };
-      return ingest(ctx, { kind: 'invocations', single, rows, time, user, insert: insertInvocations }, input.idempotencyKey);
+      return ingest(ctx, { kind: 'invocations', single, rows, time, userField: 'userId', store: storeInvocations }, input.idempotencyKey);
     }),
 });

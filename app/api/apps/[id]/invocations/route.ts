@@ -1,6 +1,6 @@
 import { idempotencyKeyOf, readBatch } from '@/server/rest/ingest-body';
 import { restRoute } from '@/server/rest/route';
-import { InvocationInput } from '@/server/schemas/ingest';
+import { InvocationsBatch } from '@/server/schemas/ingest';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,7 +11,7 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = restRoute({
   status: 202,
   handle: async ({ caller, params, request }) => {
     const idempotencyKey = idempotencyKeyOf(request.headers);
-    const events = await readBatch(request, InvocationInput);
+    const events = await readBatch(request, InvocationsBatch);
     return caller.ingest.invocations({ appId: params.id, events, idempotencyKey });
   },
 });

@@ -1,6 +1,6 @@
 import { idempotencyKeyOf, readBatch } from '@/server/rest/ingest-body';
 import { restRoute } from '@/server/rest/route';
-import { ViewEventInput } from '@/server/schemas/ingest';
+import { ViewsBatch } from '@/server/schemas/ingest';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,7 +11,7 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = restRoute({
   status: 202,
   handle: async ({ caller, params, request }) => {
     const idempotencyKey = idempotencyKeyOf(request.headers);
-    const events = await readBatch(request, ViewEventInput);
+    const events = await readBatch(request, ViewsBatch);
     return caller.ingest.views({ appId: params.id, events, idempotencyKey });
   },
 });
