@@ -19,9 +19,11 @@ export interface BenchConfig {
   loadBudgetSeconds: number;
   /** Whether to build and serve the app for the HTTP rows (ingestion, load run). */
   http: boolean;
-  /** The HTTP load run: seconds per path and concurrent connections. */
+  /** The HTTP load run: seconds per path and server, and concurrent connections. */
   httpLoadSeconds: number;
   httpConnections: number;
+  /** Requests of each kind whose statements are counted (pg_stat_statements). */
+  statementRequests: number;
 }
 
 export const FULL: BenchConfig = {
@@ -36,8 +38,9 @@ export const FULL: BenchConfig = {
   samples: { fast: 300, slow: 40, seconds: 15 },
   loadBudgetSeconds: 1200,
   http: true,
-  httpLoadSeconds: 30,
+  httpLoadSeconds: 15,
   httpConnections: 50,
+  statementRequests: 100,
 };
 
 export const SMALL: BenchConfig = {
@@ -52,13 +55,15 @@ export const SMALL: BenchConfig = {
   samples: { fast: 20, slow: 5, seconds: 2 },
   loadBudgetSeconds: 120,
   http: false,
-  httpLoadSeconds: 1,
-  httpConnections: 2,
+  httpLoadSeconds: 2,
+  httpConnections: 50,
+  statementRequests: 20,
 };
 
-/** FULL, or SMALL when BENCH_SCALE=small. */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig {
-  return env.BENCH_SCALE === 'small' ? SMALL : FULL;
+/** FULL, or SMALL when BENCH_SCALE=small; BENCH_HTTP=1 adds the HTTP part (a build and short load runs) to SMALL. */
+export function configFromEnv(env: Record<string, string | undefined> = process.env): BenchConfig {
+  if (env.BENCH_SCALE !== 'small') return FULL;
+  return env.BENCH_HTTP === '1' ? { ...SMALL, http: true } : SMALL;
 }
 
 /** 10^7 → "10^7", 30000 → "3·10^4". */

@@ -8,7 +8,8 @@ import { runBench } from './run';
 
 // `npm run bench`: a throwaway embedded PostgreSQL on loopback, every
 // measurement beside its reference, one table on stdout and in RESULTS.md.
-// BENCH_SCALE=small runs the tiny version (and leaves RESULTS.md alone).
+// BENCH_SCALE=small runs the tiny version (and leaves RESULTS.md alone);
+// BENCH_SCALE=small BENCH_HTTP=1 adds a short HTTP part to it.
 
 const RESULTS = path.resolve(import.meta.dirname, 'RESULTS.md');
 
@@ -16,7 +17,9 @@ async function main(): Promise<void> {
   const config = configFromEnv();
   const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
   const folder = mkdtempSync(path.join(tmpdir(), 'appstats-bench-'));
-  const server = await startEmbedded({ dataDir: path.join(folder, 'pg'), throwaway: true });
+  // pg_stat_statements counts the HTTP part's statements per request (bench/statements.ts).
+  const settings = config.http ? ['shared_preload_libraries=pg_stat_statements'] : [];
+  const server = await startEmbedded({ dataDir: path.join(folder, 'pg'), throwaway: true, settings });
   try {
     const url = await ensureDatabase(server.adminUrl, 'bench');
     const started = Date.now();
@@ -30,6 +33,9 @@ async function main(): Promise<void> {
     if (config.name === 'full') {
       writeFileSync(RESULTS, renderResults({ ...result, notes, config: config.name, date: new Date() }));
       log(`written to ${RESULTS}`);
+    } else {
+      for (const row of result.rows.filter((r) => r.met === false)) log(`missed: ${row.measurement}: ${row.missed ?? ''}`);
+      for (const note of notes) log(`note: ${note}`);
     }
   } finally {
     await server.stop();

@@ -53,29 +53,40 @@ export function fasterRow(
   };
 }
 
-/** A cost against a cheaper reference: the ratio is how many times the reference it takes. */
+/**
+ * A cost against a cheaper reference: the ratio is how many times the reference
+ * it takes; the goal is at most `atMost` times the reference, plus `plusMs` if given.
+ */
 export function costRow(
   measurement: string,
   value: number,
   reference: number,
   referenceName: string,
-  goal: { atMost: number; why: string },
+  goal: { atMost: number; plusMs?: number; why: string },
 ): BenchRow {
   const ratio = value / reference;
-  const met = ratio <= goal.atMost;
+  const limit = goal.atMost * reference + (goal.plusMs ?? 0);
+  const met = value <= limit;
+  const over = goal.plusMs
+    ? `${ms(value)} instead of ≤ ${ms(limit)} (${goal.atMost} × ${ms(reference)} + ${goal.plusMs} ms), ${ms(value - limit)} over`
+    : `${ratio.toFixed(2)}× instead of ≤ ${goal.atMost}× (${((ratio / goal.atMost - 1) * 100).toFixed(0)} % over)`;
   return {
     measurement,
     value: ms(value),
     reference: `${ms(reference)} ${referenceName}`,
     ratio: `${ratio.toFixed(2)}×`,
-    goal: `≤ ${goal.atMost}×`,
+    goal: goal.plusMs ? `≤ ${goal.atMost}× + ${goal.plusMs} ms` : `≤ ${goal.atMost}×`,
     met,
-    ...(met
-      ? {}
-      : {
-          missed: `${ratio.toFixed(2)}× instead of ≤ ${goal.atMost}× (${((ratio / goal.atMost - 1) * 100).toFixed(0)} % over): ${goal.why}`,
-        }),
+    ...(met ? {} : { missed: `${over}: ${goal.why}` }),
   };
+}
+
+/** Why a throughput falls short, from the two rates: the time one row took each way, and what the goal allows. */
+export function perRowWhy(value: number, reference: number, atLeast: number, what: string): string {
+  const us = (rate: number) => 1e6 / rate;
+  const extra = us(value) - us(reference);
+  const allowed = us(reference) / atLeast - us(reference);
+  return `a row took ${us(value).toFixed(1)} µs of the run's time, ${us(reference).toFixed(1)} µs without: ${what} adds ${extra.toFixed(1)} µs per row where the goal allows ${allowed.toFixed(1)} µs.`;
 }
 
 /** A throughput against the same work without rollups: the ratio is the share kept. */
@@ -136,6 +147,21 @@ export function describeMachine(postgresVersion: string): Machine {
   };
 }
 
+const MEASURED = [
+  '/stats: the three figure functions behind GET /stats and /stats/api (views, API summary, 30 daily rows), called at once as the procedures do, ' +
+    'from the rollups (server/queries/stats/read.ts) and from the raw rows (test/oracle/stats-raw.ts), for one app among all the loaded ones. ' +
+    'Events are spread over the last 90 days and written through 16 connections, so every day carries up to 16 counter slots, the worst case of the read. ' +
+    'Rollup samples of all scales are taken in turn, so a busy moment of the machine hits every scale alike.',
+  'COPY: the same rows into view_events / route_invocations (rollup triggers on) and into twin tables with the same columns and indexes but no triggers, both empty; best of two rounds.',
+  'Writers: 16 connections inserting one row per statement (autocommit, prepared) into one app for a few seconds; best of two rounds.',
+  'Preview and /stats/tables: p50 of the query functions behind them against the bare query named beside them.',
+  'Load: each REST path under autocannon on `next start`, beside GET /api/ping on the same server (the framework’s constant answer) and beside the bare handler ' +
+    '(bench/bare-server.ts: node:http and pg, one statement for token, app and membership, then the same query functions and the same JSON), path by path. ' +
+    'The ingestion paths get one event per request: their throughput against the bare handler’s is also the batches-of-1 row.',
+  'Batches of 1000: POST /views and /invocations one request after another, against the INSERT the procedures run (server/queries/ingest.ts) of the same rows, direct.',
+  'Statements per request: counted by pg_stat_statements, rows written by pg_stat_user_tables; see the notes for each kind, statement by statement.',
+];
+
 /** RESULTS.md: when, where, the table, and what each missed goal lacks and why. */
 export function renderResults(input: { rows: BenchRow[]; machine: Machine; config: string; notes: string[]; date: Date }): string {
   const { machine } = input;
@@ -153,13 +179,7 @@ export function renderResults(input: { rows: BenchRow[]; machine: Machine; confi
     '',
     '## What is measured',
     '',
-    '- /stats: the three figure functions behind GET /stats and /stats/api (views, API summary, 30 daily rows), called at once as the procedures do, ' +
-      'from the rollups (server/queries/stats/read.ts) and from the raw rows (test/oracle/stats-raw.ts), for one app among all the loaded ones. ' +
-      'Events are spread over the last 90 days and written through 16 connections, so every day carries up to 16 counter slots, the worst case of the read. ' +
-      'Rollup samples of all scales are taken in turn, so a busy moment of the machine hits every scale alike.',
-    '- COPY: the same rows into view_events / route_invocations (rollup triggers on) and into twin tables with the same columns and indexes but no triggers, both empty; best of two rounds.',
-    '- Writers: 16 connections inserting one row per statement (autocommit, prepared) into one app for a few seconds; best of two rounds.',
-    '- Preview and /stats/tables: p50 of the query functions behind them against the bare query named beside them.',
+    ...MEASURED.map((line) => `- ${line}`),
     '',
     '## Goals missed',
     '',

@@ -76,6 +76,8 @@ export interface StartOptions {
    * the superuser password is random and known only to this process (no file).
    */
   throwaway?: boolean;
+  /** Further server settings as `name=value`, each passed as `-c name=value` (e.g. the bench's shared_preload_libraries). */
+  settings?: string[];
   log?: (line: string) => void;
 }
 
@@ -109,6 +111,7 @@ export async function startEmbedded(options: StartOptions): Promise<EmbeddedServ
   if (options.throwaway) {
     flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   }
+  for (const setting of options.settings ?? []) flags.push('-c', setting);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: EMBEDDED_USER,
