@@ -4,8 +4,14 @@ export const WORKSPACE_LIMITS = {
   total: 8,
   /** Of those, for any one workspace: one locked workspace leaves the others room. */
   perWorkspace: 2,
-  /** Reads that may wait for a slot of one workspace; beyond it they are refused at once. */
-  queuePerWorkspace: 16,
+  /**
+   * Reads that may wait for a slot of one workspace; beyond it they are refused
+   * at once. A wait holds no connection and ends at the deadline, so the queue
+   * is long enough for 50 clients reading one workspace at once.
+   */
+  queuePerWorkspace: 64,
+  /** Reads that may wait for one of the `total` connections, all workspaces together. */
+  queueTotal: 128,
   statementTimeoutMs: 5_000,
   lockTimeoutMs: 1_000,
   /** From the request's arrival at the gate to its answer, waiting included (CONTRACT §10: within 15 s). */

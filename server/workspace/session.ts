@@ -17,7 +17,7 @@ import { KeyedSlots, NoSlotError, Slots } from './slots';
 // read or reaches another request's connection. The service's own pool is never
 // lent to a workspace.
 
-const everyWorkspace = new Slots(WORKSPACE_LIMITS.total, 64);
+const everyWorkspace = new Slots(WORKSPACE_LIMITS.total, WORKSPACE_LIMITS.queueTotal);
 const eachWorkspace = new KeyedSlots(WORKSPACE_LIMITS.perWorkspace, WORKSPACE_LIMITS.queuePerWorkspace);
 
 // One idle connection per reader (its role may hold 4 on the server, for every process together), 8 in all.

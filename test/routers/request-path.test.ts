@@ -110,6 +110,60 @@ describe('statements per request', () => {
   });
 });
 
+describe('the preview', () => {
+  it('reads a page in two statements on the workspace: the catalog, then the page with its count', async () => {
+    const caller = createCaller(
+      await createContext({ db: database.current.db, headers: new Headers({ authorization: `Bearer ${owner.token}` }) }),
+    );
+    const read = () => caller.stats.preview({ appId: app.id, table: 'items', limit: 25, offset: 10 });
+    await read();
+    const { result, statements } = await countStatements(async () => {
+      const page = await read();
+      await workspaceResetsSettled();
+      return page;
+    });
+    expect(result).toMatchObject({ rowCount: 25, totalRows: 40, rows: expect.arrayContaining([{ id: 11, label: 'item 11' }]) });
+    expect(result.totalRowsEstimated).toBeUndefined();
+    const workspace = statements.filter((s) => s.source === 'workspace' && !RESET.test(s.text));
+    expect(workspace).toHaveLength(2);
+    expect(statements.filter((s) => s.source === 'service')).toHaveLength(0);
+  });
+
+  it('does not count a table the catalog knows to be large: its last figure stands in, said to be an estimate', async () => {
+    const db = database.current.db;
+    const table = sql.table(`${app.workspaceSchema}.large`);
+    await sql`create table ${table} (id int primary key)`.execute(db);
+    await sql`insert into ${table} select generate_series(1, 120000)`.execute(db);
+    await sql`analyze ${table}`.execute(db);
+    const caller = createCaller(await createContext({ db, headers: new Headers({ authorization: `Bearer ${owner.token}` }) }));
+    const { result, statements } = await countStatements(() =>
+      caller.stats.preview({ appId: app.id, table: 'large', limit: 5, offset: 0 }),
+    );
+    expect(result).toMatchObject({ rowCount: 5, totalRows: 120000, totalRowsEstimated: true });
+    expect(statements.some((s) => /count\(\*\)/.test(s.text))).toBe(false);
+  });
+
+  it('keeps a cell whole that the first cut would have cut, fetching the page again at the level it needs', async () => {
+    const db = database.current.db;
+    const table = sql.table(`${app.workspaceSchema}.wide`);
+    const columns = Array.from({ length: 10 }, (_, i) => sql.raw(`c${i} text`));
+    await sql`create table ${table} (id int primary key, ${sql.join(columns)})`.execute(db);
+    await sql`insert into ${table} select i, repeat('x', 20), 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j' from generate_series(1, 100) i`.execute(
+      db,
+    );
+    await sql`update ${table} set c0 = repeat('y', 50000) where id = 7`.execute(db);
+    const caller = createCaller(await createContext({ db, headers: new Headers({ authorization: `Bearer ${owner.token}` }) }));
+    const { result, statements } = await countStatements(() =>
+      caller.stats.preview({ appId: app.id, table: 'wide', limit: 100, offset: 0 }),
+    );
+    expect(result.cellsCut).toBeUndefined();
+    expect(result.rows[6]?.c0).toBe('y'.repeat(50000));
+    expect(result.rows[0]?.c0).toBe('x'.repeat(20));
+    // The catalog, the page at the first cut (about 1 KiB a cell here), the page again whole.
+    expect(statements.filter((s) => s.source === 'workspace' && !RESET.test(s.text))).toHaveLength(3);
+  });
+});
+
 describe('credentials are marked used at most once a minute', () => {
   it("writes a token's last_used_at on its first use in a minute and not on the next", async () => {
     const user = await makeUser(database.current.db);
