@@ -6,7 +6,7 @@ import type { Role, Visibility } from '../server/db/types';
 import { type InvocationRow, type ViewEventRow, insertInvocations, insertViewEvents } from '../server/queries/ingest';
 import { listRecentInvocations } from '../server/queries/invocations';
 import { previewTable } from '../server/queries/preview/read';
-import { getApiSummary, getDailyInvocations, getViewStats } from '../server/queries/stats/read';
+import { getAppFigures, getDailyInvocations } from '../server/queries/stats/read';
 import { getStorageStats, listWorkspaceTables } from '../server/queries/workspace/catalog';
 import { WorkspaceBusyError } from '../server/workspace/limits';
 
@@ -104,11 +104,7 @@ async function answer(request: IncomingMessage, url: URL): Promise<Answer> {
   const app = await access(request, appId, path !== 'stats');
   if (!app) return NOT_FOUND;
   if (path === 'stats') {
-    const [viewStats, api, storage] = await Promise.all([
-      getViewStats(db, app.id, now),
-      getApiSummary(db, app.id, now),
-      getStorageStats(db, app),
-    ]);
+    const [{ views: viewStats, api }, storage] = await Promise.all([getAppFigures(db, app.id, now), getStorageStats(db, app)]);
     return [200, { appId: app.id, ...viewStats, api, storage }];
   }
   if (path === 'stats/api') {
