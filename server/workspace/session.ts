@@ -20,8 +20,11 @@ import { KeyedSlots, NoSlotError, Slots } from './slots';
 const everyWorkspace = new Slots(WORKSPACE_LIMITS.total, WORKSPACE_LIMITS.queueTotal);
 const eachWorkspace = new KeyedSlots(WORKSPACE_LIMITS.perWorkspace, WORKSPACE_LIMITS.queuePerWorkspace);
 
-// One idle connection per reader (its role may hold 4 on the server, for every process together), 8 in all.
-const idle = new IdleReaders(1, WORKSPACE_LIMITS.total, 10_000, closeQuietly);
+// As many idle connections per reader as a workspace may read with at once, so
+// two reads at a time never pay a login (a fork and a SCRAM exchange, tens of
+// milliseconds); 8 in all. A reader may hold 4 connections on the server, so
+// two server processes keep theirs without locking each other out.
+const idle = new IdleReaders(WORKSPACE_LIMITS.perWorkspace, WORKSPACE_LIMITS.total, 10_000, closeQuietly);
 
 // The reader found for a schema is kept as long as an idle connection is, and
 // forgotten after any read that fails: a dropped or changed role is looked up again.

@@ -4,6 +4,7 @@ import { type CountedStatement, countStatements } from '../../server/db/statemen
 import { createContext } from '../../server/trpc/context';
 import { contextFromRequest } from '../../server/trpc/request-context';
 import { createCaller } from '../../server/trpc/routers/_app';
+import { workspaceLoginsOpened } from '../../server/workspace/connection';
 import { workspaceResetsSettled } from '../../server/workspace/session';
 import { appRefOfPath } from '../../lib/route-param';
 import { useTestDatabase } from '../helpers/database';
@@ -127,6 +128,20 @@ describe('the preview', () => {
     const workspace = statements.filter((s) => s.source === 'workspace' && !RESET.test(s.text));
     expect(workspace).toHaveLength(2);
     expect(statements.filter((s) => s.source === 'service')).toHaveLength(0);
+  });
+
+  it('reads of one workspace two at a time reuse their reader connections: no login after the first two', async () => {
+    const caller = createCaller(
+      await createContext({ db: database.current.db, headers: new Headers({ authorization: `Bearer ${owner.token}` }) }),
+    );
+    const both = async () => {
+      await Promise.all([0, 1].map((offset) => caller.stats.preview({ appId: app.id, table: 'items', limit: 5, offset })));
+      await workspaceResetsSettled();
+    };
+    await both();
+    const logins = workspaceLoginsOpened();
+    for (let round = 0; round < 5; round++) await both();
+    expect(workspaceLoginsOpened()).toBe(logins);
   });
 
   it('does not count a table the catalog knows to be large: its last figure stands in, said to be an estimate', async () => {
