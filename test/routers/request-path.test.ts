@@ -111,6 +111,21 @@ describe('statements per request', () => {
   });
 });
 
+describe('the apps page', () => {
+  it('lists the readable apps once per render, however many procedures ask', async () => {
+    const cookie = await signedInCookie(database.current.db, owner);
+    const { statements } = await countStatements(async () => {
+      const ctx = await contextFromRequest(new Headers({ cookie, 'x-appstats-path': '/apps' }));
+      const caller = createCaller(ctx);
+      await caller.auth.me();
+      await Promise.all([caller.apps.list(), caller.apps.list(), caller.apps.sparklines()]);
+    });
+    const counted = summary(statements);
+    expect(counted.writes).toEqual([]);
+    expect(counted.total).toBe(3);
+  });
+});
+
 describe('the preview', () => {
   it('reads a page in two statements on the workspace: the catalog, then the page with its count', async () => {
     const caller = createCaller(

@@ -1,17 +1,32 @@
 import { z } from 'zod';
 import { standingOn } from '../../access/permissions';
-import { getViewSparklines, listReadableApps } from '../../queries/apps';
+import type { Principal } from '../../auth/principal';
+import { type ReadableAppRow, getViewSparklines, listReadableApps } from '../../queries/apps';
+import type { Context } from '../context';
 import { getDailyInvocations } from '../../queries/stats/read';
 import { AppSummary } from '../../schemas/apps';
 import { DailyInvocations, ViewsByDayEntry } from '../../schemas/stats';
 import { appReadProcedure, authedProcedure, router } from '../init';
+
+// The apps page lists the readable apps three times in one render (the frame's
+// switcher, the cards, the sparklines): one statement serves them all.
+const listedPerRequest = new WeakMap<object, Promise<ReadableAppRow[]>>();
+
+function readableAppsOf(ctx: Context & { principal: Principal }): Promise<ReadableAppRow[]> {
+  const request = ctx.apps;
+  const known = request && listedPerRequest.get(request);
+  if (known) return known;
+  const listing = listReadableApps(ctx.db, ctx.principal);
+  if (request) listedPerRequest.set(request, listing);
+  return listing;
+}
 
 const Sparkline = z.object({ appId: z.string(), views7d: z.number().int(), viewsByDay: z.array(ViewsByDayEntry).length(7) });
 
 export const appsRouter = router({
   /** The apps the caller can read, by name, with the caller's standing on each (as `get` gives it). */
   list: authedProcedure.output(z.array(AppSummary)).query(async ({ ctx }) => {
-    const apps = await listReadableApps(ctx.db, ctx.principal);
+    const apps = await readableAppsOf(ctx);
     return apps.map((app) => {
       const standing = standingOn(app, ctx.principal, app.role === 'owner' ? null : app.role);
       return {
@@ -39,7 +54,7 @@ export const appsRouter = router({
 
   /** Views per UTC day over the last 7 days for every app the caller can read (the sparklines of /apps). */
   sparklines: authedProcedure.output(z.array(Sparkline)).query(async ({ ctx }) => {
-    const apps = await listReadableApps(ctx.db, ctx.principal);
+    const apps = await readableAppsOf(ctx);
     return getViewSparklines(
       ctx.db,
       apps.map((app) => app.id),
