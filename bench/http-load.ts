@@ -84,11 +84,16 @@ export async function loadTarget(
 ): Promise<HttpLoadRow> {
   const base = new URL(baseUrl);
   if (base.protocol !== 'http:' || !LOOPBACK.has(base.hostname)) throw new Error(`the load run is loopback only, not ${base.host}`);
-  const result = await autocannon({
+  const request = {
     url: new URL(target.path, base).toString(),
     method: target.method,
     headers: { authorization: `Bearer ${options.token}`, ...(target.body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(target.body === undefined ? {} : { body: target.body }),
+  };
+  // A warm-up first: the server loads a route's code and opens its connections on the first requests.
+  await autocannon({ ...request, connections: 5, amount: 100, timeout: 10 });
+  const result = await autocannon({
+    ...request,
     connections: bounded(options.connections, 50, 200),
     duration: bounded(options.seconds, 30, 120),
     timeout: 10,

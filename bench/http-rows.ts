@@ -88,7 +88,7 @@ function statementRow(measurement: string, cost: RequestCost, reference: Request
       : {
           missed:
             `${cost.statements.toFixed(2)} instead of ≤ ${atMost} (${(cost.statements - atMost).toFixed(2)} over), ${cost.reader.toFixed(2)} of them as the workspace reader ` +
-            `(resets besides: ${cost.resets.toFixed(2)}). By statement: ${describeStatements(cost)}.`,
+            `(resets besides: ${cost.resets.toFixed(2)}, budget reports: ${cost.budgetReports.toFixed(2)}). By statement: ${describeStatements(cost)}.`,
         }),
   };
 }

@@ -27,6 +27,11 @@ const STATEMENTS = `
 const TUPLES = `select schemaname || '.' || relname as name, (n_tup_ins + n_tup_upd + n_tup_del)::float8 as n from pg_stat_user_tables`;
 
 const RESET = /^\s*(discard all|rollback)\s*;?\s*$/i;
+// The budget's report (server/auth/budget-store.ts): one statement for all keys
+// at most once a second per process, whatever the number of requests; counted
+// apart, with the rate_limits rows it writes.
+const BUDGET_REPORT = /^\s*insert into rate_limits[\s\S]*unnest/i;
+const BUDGET_TABLE = 'public.rate_limits';
 
 /** One statement's share of a request. */
 export interface StatementShare {
@@ -46,6 +51,9 @@ export interface RequestCost {
   reader: number;
   /** ROLLBACK and DISCARD ALL that reset reader connections for reuse. */
   resets: number;
+  /** Reports of the in-memory budget (at most one a second per process), and the rate_limits rows they wrote. */
+  budgetReports: number;
+  budgetRows?: number;
   byStatement: StatementShare[];
   /** Rows inserted, updated or deleted per request, when counted, and in which tables. */
   rowsWritten?: number;
@@ -95,9 +103,13 @@ export async function countRequests(pool: pg.Pool, kinds: RequestKind[], request
     const cost = summarize(kind.label, requests, rows);
     if (kind.writes) {
       const after = await tuples(pool);
-      const written = [...after]
+      const changed = [...after]
         .map(([table, n]): [string, number] => [table, (n - (before.get(table) ?? 0)) / requests])
         .filter(([, n]) => n > 0);
+      // Only the budget's report writes rate_limits on a read: its rows are counted with it.
+      const reported = cost.budgetReports > 0 ? changed.find(([table]) => table === BUDGET_TABLE) : undefined;
+      if (reported) cost.budgetRows = reported[1];
+      const written = changed.filter((entry) => entry !== reported);
       cost.rowsWritten = written.reduce((sum, [, n]) => sum + n, 0);
       cost.writtenTables = written;
       before = after;
@@ -109,7 +121,7 @@ export async function countRequests(pool: pg.Pool, kinds: RequestKind[], request
 
 function summarize(label: string, requests: number, rows: Array<{ query: string; calls: number; reader: boolean }>): RequestCost {
   const per = (calls: number) => calls / requests;
-  const counted = rows.filter((row) => !RESET.test(row.query));
+  const counted = rows.filter((row) => !RESET.test(row.query) && !BUDGET_REPORT.test(row.query));
   const sum = (list: typeof rows) => per(list.reduce((total, row) => total + row.calls, 0));
   return {
     label,
@@ -117,6 +129,7 @@ function summarize(label: string, requests: number, rows: Array<{ query: string;
     statements: sum(counted),
     reader: sum(counted.filter((row) => row.reader)),
     resets: sum(rows.filter((row) => RESET.test(row.query))),
+    budgetReports: sum(rows.filter((row) => BUDGET_REPORT.test(row.query))),
     byStatement: counted.map((row) => ({ query: row.query, perRequest: per(row.calls), reader: row.reader })),
   };
 }
@@ -140,6 +153,10 @@ export function describeCost(cost: RequestCost): string {
       : `; ${cost.rowsWritten.toFixed(2)} rows written${cost.writtenTables?.length ? ` (${cost.writtenTables.map(([t, n]) => `${t} ${n.toFixed(2)}`).join(', ')})` : ''}`;
   return (
     `${cost.label}: ${cost.statements.toFixed(2)} statements per request over ${cost.requests} requests, ${cost.reader.toFixed(2)} of them as the workspace reader, ` +
-    `besides ${cost.resets.toFixed(2)} resets of reader connections (ROLLBACK, DISCARD ALL)${writes}. By statement: ${describeStatements(cost)}.`
+    `besides ${cost.resets.toFixed(2)} resets of reader connections (ROLLBACK, DISCARD ALL)` +
+    (cost.budgetReports > 0
+      ? ` and ${cost.budgetReports.toFixed(2)} budget reports (at most one a second per process, whatever the load${cost.budgetRows ? `; ${cost.budgetRows.toFixed(2)} rate_limits rows` : ''})`
+      : '') +
+    `${writes}. By statement: ${describeStatements(cost)}.`
   );
 }

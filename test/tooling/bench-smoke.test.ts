@@ -69,6 +69,7 @@ const cost = (label: string, statements: number, rowsWritten?: number): RequestC
   statements,
   reader: 1,
   resets: 2,
+  budgetReports: 0,
   byStatement: [{ query: 'select 1', perRequest: statements, reader: false }],
   ...(rowsWritten === undefined ? {} : { rowsWritten, writtenTables: rowsWritten ? [['public.rate_limits', rowsWritten]] : [] }),
 });
