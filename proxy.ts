@@ -19,4 +19,4 @@ export function proxy(request: NextRequest) {
   return NextResponse.next({ request: { headers } });
 }
 
-export const config = { matcher: ['/apps', '/apps/:path*'] };
+export const config = { matcher: ['/apps', '/apps/:path*', '/account'] };

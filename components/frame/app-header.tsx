@@ -1,4 +1,5 @@
 import { Badge } from '@/components/ui/badge';
+import { canManageApp } from '@/lib/app-roles';
 import { AppTabs } from './app-tabs';
 
 export interface HeaderApp {
@@ -32,7 +33,7 @@ export function AppHeader({ app, routeId }: { app: HeaderApp; routeId: string })
           Your role: <span className="font-medium text-fg">{roleLabel(app.role, app.visibility)}</span>
         </span>
       </div>
-      <AppTabs routeId={routeId} />
+      <AppTabs routeId={routeId} canManage={canManageApp(app.role)} />
     </div>
   );
 }

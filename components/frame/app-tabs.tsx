@@ -9,15 +9,20 @@ const TABS = [
   { segment: 'api', label: 'API' },
 ] as const;
 
-/** Overview · Tables · API; every reader sees all three (write pages explain themselves). */
-export function AppTabs({ routeId }: { routeId: string }) {
+const SETTINGS = { segment: 'settings', label: 'Settings' } as const;
+
+/**
+ * Overview · Tables · API; every reader sees all three (write pages explain
+ * themselves). Settings only for those who may use it (admins, the owner).
+ */
+export function AppTabs({ routeId, canManage = false }: { routeId: string; canManage?: boolean }) {
   // /apps/{id}/{tab}/…: the third segment names the tab.
   const section = (usePathname() ?? '').split('/')[3] ?? '';
   const base = `/apps/${encodeURIComponent(routeId)}`;
   return (
     <nav aria-label="App sections" className="mt-4 border-b border-line">
       <ul className="-mb-px flex gap-1 overflow-x-auto">
-        {TABS.map((tab) => {
+        {(canManage ? [...TABS, SETTINGS] : TABS).map((tab) => {
           const active = section === tab.segment;
           return (
             <li key={tab.label}>

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { AppSwitcher, type SwitcherApp } from './app-switcher';
 import { SignOutButton } from './sign-out-button';
 
-/** Product name, the app switcher, who is signed in, and Sign out. */
+/** Product name, the app switcher, who is signed in (linking to their account), and Sign out. */
 export function TopBar({ username, apps }: { username: string; apps: SwitcherApp[] }) {
   return (
     <header className="border-b border-line bg-surface">
@@ -21,6 +21,9 @@ export function TopBar({ username, apps }: { username: string; apps: SwitcherApp
             <span className="sr-only">Signed in as </span>
             {username}
           </span>
+          <Link href="/account" className="rounded font-medium text-accent underline-offset-2 hover:underline">
+            Account
+          </Link>
           <SignOutButton />
         </div>
       </div>

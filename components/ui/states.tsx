@@ -37,14 +37,18 @@ export function ErrorState({
   );
 }
 
-/** A reader on a page that needs write access: who can grant it. */
-export function NoAccess({ what }: { what: string }) {
+/** A caller on a page their role does not open (a reader on a write page, by default): who can grant it. */
+export function NoAccess({
+  what,
+  children = 'Your role on this app lets you see its overview only. Ask an admin of this app for member access.',
+}: {
+  what: string;
+  children?: ReactNode;
+}) {
   return (
     <div data-state="no-access" className="rounded-xl border border-line bg-surface px-4 py-12 text-center">
       <h2 className="text-lg font-semibold">No access to {what}</h2>
-      <p className="mx-auto mt-2 max-w-md text-sm text-muted">
-        Your role on this app lets you see its overview only. Ask an admin of this app for member access.
-      </p>
+      <p className="mx-auto mt-2 max-w-md text-sm text-muted">{children}</p>
     </div>
   );
 }

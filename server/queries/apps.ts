@@ -89,15 +89,6 @@ export async function insertApp(
   return { ...row, quotaBytes: Number(row.quotaBytes) };
 }
 
-/** Adds or changes a member's role. */
-export async function upsertMembership(db: Kysely<DB>, appId: string, userId: string, role: Role): Promise<void> {
-  await db
-    .insertInto('memberships')
-    .values({ app_id: appId, user_id: userId, role })
-    .onConflict((oc) => oc.columns(['app_id', 'user_id']).doUpdateSet({ role }))
-    .execute();
-}
-
 export interface ReadableAppRow extends AppRow {
   role: 'owner' | Role | null;
 }

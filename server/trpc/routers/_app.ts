@@ -1,9 +1,11 @@
 import { createCallerFactory, router } from '../init';
+import { accountRouter } from './account';
 import { adminRouter } from './admin';
 import { appsRouter } from './apps';
 import { authRouter } from './auth';
 import { ingestRouter } from './ingest';
 import { maintenanceRouter } from './maintenance';
+import { settingsRouter } from './settings';
 import { statsRouter } from './stats';
 
 export const appRouter = router({
@@ -13,6 +15,8 @@ export const appRouter = router({
   stats: statsRouter,
   ingest: ingestRouter,
   maintenance: maintenanceRouter,
+  account: accountRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

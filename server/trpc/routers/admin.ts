@@ -1,24 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { hashPassword } from '../../auth/passwords';
-import { generateToken } from '../../auth/tokens';
-import { findApp, insertApp, upsertMembership } from '../../queries/apps';
-import { insertApiToken, revokeApiToken } from '../../queries/credentials';
-import { findUserByUsername, insertUser } from '../../queries/users';
+import { findApp, insertApp } from '../../queries/apps';
+import { saveMember } from '../../queries/members';
+import { issueApiToken, revokeToken } from '../../queries/tokens';
+import { insertUser } from '../../queries/users';
 import { createWorkspaceSchema, workspaceSchemaFor } from '../../queries/workspace/provision';
 import { AddMemberInput, CreateAppInput, CreateTokenInput, CreateUserInput, RevokeTokenInput } from '../../schemas/admin';
 import { router, systemProcedure } from '../init';
-
-const DAY_MS = 24 * 3600 * 1000;
+import { ownerUntouchable, requireUser } from '../people';
 
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string }).code === '23505';
-}
-
-async function requireUser(db: Parameters<typeof findUserByUsername>[0], username: string) {
-  const user = await findUserByUsername(db, username);
-  if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: `Unknown user: ${username}` });
-  return user;
 }
 
 /** Platform administration (the CLI): only callable with a system context, never over HTTP. */
@@ -38,15 +31,18 @@ export const adminRouter = router({
   /** Creates an API token for a user; the token is returned once, only its hash is kept. */
   createToken: systemProcedure.input(CreateTokenInput).mutation(async ({ ctx, input }) => {
     const user = await requireUser(ctx.db, input.username);
-    const { token, hash } = generateToken();
-    const expiresAt = input.expiresInDays === undefined ? null : new Date(ctx.now().getTime() + input.expiresInDays * DAY_MS);
-    const row = await insertApiToken(ctx.db, { userId: user.id, name: input.name ?? null, hash, expiresAt });
-    return { id: row.id, token };
+    const created = await issueApiToken(ctx.db, {
+      userId: user.id,
+      name: input.name ?? null,
+      expiresInDays: input.expiresInDays,
+      now: ctx.now(),
+    });
+    return { id: created.id, token: created.token };
   }),
 
   /** Revokes a token by id; revoking twice is fine. */
   revokeToken: systemProcedure.input(RevokeTokenInput).mutation(async ({ ctx, input }) => {
-    const row = await revokeApiToken(ctx.db, input.id, ctx.now());
+    const row = await revokeToken(ctx.db, { id: input.id, now: ctx.now() });
     if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Unknown token: ${input.id}` });
     return { id: row.id, revoked: true as const };
   }),
@@ -77,12 +73,13 @@ export const adminRouter = router({
     }
   }),
 
-  /** Gives a user a role on an app (or changes it). */
+  /** Gives a user a role on an app, or changes the role they hold; the owner is refused as on the settings page. */
   addMember: systemProcedure.input(AddMemberInput).mutation(async ({ ctx, input }) => {
     const app = await findApp(ctx.db, input.app);
     if (!app) throw new TRPCError({ code: 'NOT_FOUND', message: `Unknown app: ${input.app}` });
     const user = await requireUser(ctx.db, input.username);
-    await upsertMembership(ctx.db, app.id, user.id, input.role);
+    const saved = await saveMember(ctx.db, { app, userId: user.id, role: input.role, ifMember: 'replace' });
+    if (saved.outcome === 'owner') throw ownerUntouchable(user.username);
     return { appId: app.id, username: user.username, role: input.role };
   }),
 });
