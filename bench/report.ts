@@ -185,6 +185,8 @@ export function renderResults(input: { rows: BenchRow[]; machine: Machine; confi
     '',
     ...(missed.length ? missed.map((row) => `- **${row.measurement}**: ${row.missed ?? ''}`) : ['None.']),
     '',
+    'The profiles behind these reasons (the rollup trigger piece by piece, a REST read and an ingestion batch in one process) are in bench/PROFILE.md.',
+    '',
     '## Notes',
     '',
     ...input.notes.map((note) => `- ${note}`),

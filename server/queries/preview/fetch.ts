@@ -11,12 +11,12 @@ import { type CatalogFigures, type RunQuery, boundedCountSql, catalogEstimate, c
 // level from them. A level at or below the first cut is taken from what was
 // fetched; only a higher one that some cell needs fetches the page again.
 
-/** What a page fetch brought: the raw rows at `cut`, every cell's printed size (null for NULL), and the bounded count if it came along. */
+/** What a page fetch brought: the raw rows at `cut`, every cell's printed size (null for NULL), and the `extra` expressions' values (undefined on an empty page). */
 export interface FetchedPage {
   raw: Array<Array<string | null>>;
   sizes: Array<Array<number | null>>;
   cut: number;
-  counted: number | undefined;
+  extras: Array<string | null> | undefined;
 }
 
 /** The first cut: cells of the page cut here take at most about ROWS_BUDGET_BYTES together. */
@@ -49,8 +49,8 @@ function sizesOf(raw: ReadonlyArray<ReadonlyArray<string | null>>, columnCount: 
 
 /**
  * One page of a table with the sizes of its cells and the cut level they call
- * for (fit.ts: PageTooWideError when nothing fits); `countSql`, when given, is
- * read in the same statement and reported as `counted` (undefined on an empty page).
+ * for (fit.ts: PageTooWideError when nothing fits); the `extra` expressions
+ * (a count, a catalog check) are read in the same statement, in their order.
  */
 export async function fetchPage(
   client: pg.Client,
@@ -58,34 +58,37 @@ export async function fetchPage(
   columns: readonly PageColumn[],
   keys: readonly string[],
   page: { limit: number; offset: number },
-  countSql: string | null,
+  extra: readonly string[],
 ): Promise<FetchedPage> {
   const first = firstCut(page.limit, columns.length);
-  const raw = await fetchAt(client, pageQuery(qualified, columns, keys, first, countSql ? [countSql] : []), page);
+  const raw = await fetchAt(client, pageQuery(qualified, columns, keys, first, extra), page);
   const sizes = sizesOf(raw, columns.length);
-  const counted = countSql && raw[0] ? Number(raw[0][columns.length + 2]) : undefined;
+  const extras = raw[0]?.slice(columns.length + 2);
   const cut = chooseCut(
     sizes,
     columns.map((c) => c.name),
   );
   const wanting = cut > first && sizes.some((row) => row.some((size) => size !== null && size > first));
-  if (!wanting) return { raw, sizes, cut, counted };
-  return { raw: await fetchAt(client, pageQuery(qualified, columns, keys, cut), page), sizes, cut, counted };
+  if (!wanting) return { raw, sizes, cut, extras };
+  return { raw: await fetchAt(client, pageQuery(qualified, columns, keys, cut), page), sizes, cut, extras };
 }
 
 /** How a preview counts its table: in the page's own statement, from the catalog, or (empty page) on its own. */
 export interface CountPlan {
   /** The expression to read with the page, or null when the catalog's figure stands in. */
   inPage: string | null;
-  finish(counted: number | undefined, run: RunQuery): Promise<{ rows: number; estimated: boolean }>;
+  /** The rows from what the page statement read: the bounded count, and the catalog's row figure as it stands now when it was read too. */
+  finish(counted: number | undefined, reltuplesNow: number | undefined, run: RunQuery): Promise<{ rows: number; estimated: boolean }>;
 }
 
 /** The count of a table for its preview: the catalog's figure for a large table (count.ts), else a bounded count read with the page. */
 export function countPlan(qualified: string, figures: CatalogFigures): CountPlan {
   const estimate = catalogEstimate(figures);
-  if (estimate !== null) return { inPage: null, finish: async () => ({ rows: estimate, estimated: true }) };
+  if (estimate !== null) {
+    return { inPage: null, finish: async (_, reltuplesNow) => ({ rows: Math.round(reltuplesNow ?? estimate), estimated: true }) };
+  }
   return {
     inPage: boundedCountSql(qualified),
-    finish: (counted, run) => (counted === undefined ? countRows(run, qualified) : rowsFromCount(run, qualified, counted)),
+    finish: (counted, _, run) => (counted === undefined ? countRows(run, qualified) : rowsFromCount(run, qualified, counted)),
   };
 }

@@ -8,6 +8,7 @@ import { countPlan, fetchPage } from './fetch';
 import { type PageColumn, pageRows } from './page-sql';
 import type { TypeInfo } from './values';
 import { qualifiedName, type RunQuery } from './count';
+import { FIND_TABLE, type Relation, checksOf, keep, lookups } from './lookup';
 import { MIGRATIONS_TABLE } from '../workspace/catalog';
 
 export interface PreviewPage {
@@ -44,53 +45,12 @@ export function isPlausibleTableName(name: string): boolean {
   return bytes >= 1 && bytes <= 63 && !name.includes('\0');
 }
 
-// Everything the preview needs to know of a table, in one statement: the
-// relation (only an ordinary or partitioned table of the app's own schema, not
-// `_migrations`; the name is only ever compared as a value), its columns in
-// order, their types with the base types of domains and the element types of
-// arrays, its primary key, and the planner's figures for the count.
-const FIND_TABLE = `
-  select c.oid::int8::text as oid, c.relname, c.relkind = 'p' as partitioned, c.relrowsecurity as "rowSecurity",
-         pg_catalog.has_table_privilege(c.oid, 'SELECT') as readable, c.reltuples::float8 as reltuples, c.relpages::float8 as relpages,
-         (select coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('name', a.attname, 'type', a.atttypid::int8::text) order by a.attnum), '[]')
-          from pg_catalog.pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped) as columns,
-         (select coalesce(pg_catalog.json_agg(a.attname order by k.position), '[]')
-          from pg_catalog.pg_index i
-          cross join lateral pg_catalog.unnest(i.indkey::int2[]) with ordinality k(attnum, position)
-          join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
-          where i.indrelid = c.oid and i.indisprimary) as keys,
-         (with recursive needed(oid) as (
-            select a.atttypid from pg_catalog.pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-            union
-            select x.oid from needed
-            join pg_catalog.pg_type t on t.oid = needed.oid
-            cross join lateral (values (t.typbasetype), (t.typelem)) x(oid)
-            where x.oid <> 0
-          )
-          select coalesce(pg_catalog.json_agg(pg_catalog.json_build_object(
-                   'oid', t.oid::int8::text, 'baseType', t.typbasetype::int8::text, 'element', t.typelem::int8::text,
-                   'delimiter', t.typdelim, 'isArray', t.typinput = 'pg_catalog.array_in'::pg_catalog.regproc)), '[]')
-          from needed join pg_catalog.pg_type t on t.oid = needed.oid) as types
-  from pg_catalog.pg_class c
-  join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-  where n.nspname = $1 and c.relname = $2 and c.relkind in ('r', 'p') and c.relname <> $3`;
-
-interface Relation {
-  oid: string;
-  relname: string;
-  partitioned: boolean;
-  rowSecurity: boolean;
-  readable: boolean;
-  reltuples: number;
-  relpages: number;
-  columns: Array<{ name: string; type: string }>;
-  keys: string[];
-  types: Array<{ oid: string; baseType: string; element: string; delimiter: string; isArray: boolean }>;
-}
-
 // A table changed between the catalog lookup and the page (a column or the
 // table itself dropped) is looked up again once.
+// A kept lookup that no longer holds can also meet a table that has gained
+// row-level security since (42501 with row_security off): it is looked up again.
 const CHANGED_UNDER_US = new Set(['42703', '42P01']);
+const KEPT_NO_LONGER_HOLDS = new Set([...CHANGED_UNDER_US, '42501', '42804']);
 
 /**
  * One page of rows of a workspace table, or null when `table` is not an
@@ -107,7 +67,17 @@ const CHANGED_UNDER_US = new Set(['42703', '42P01']);
  */
 export async function previewTable(db: Kysely<DB>, schema: string | null, table: string, page: PreviewPage): Promise<TablePreview | null> {
   if (!schema || !isPlausibleTableName(table) || table === MIGRATIONS_TABLE) return null;
+  const key = `${schema}\0${table}`;
   return withWorkspaceSession(db, schema, async (client) => {
+    const kept = lookups.get(key);
+    if (kept) {
+      const read = await readPage(client, schema, kept, page, true).catch((error: unknown) => {
+        if (KEPT_NO_LONGER_HOLDS.has((error as { code?: string }).code ?? '')) return null;
+        throw error;
+      });
+      if (read?.fingerprint === kept.fingerprint) return read.preview;
+      lookups.delete(key);
+    }
     for (let attempt = 0; ; attempt++) {
       const found = await client.query<Relation>(FIND_TABLE, [schema, table, MIGRATIONS_TABLE]);
       const relation = found.rows[0];
@@ -115,7 +85,10 @@ export async function previewTable(db: Kysely<DB>, schema: string | null, table:
       if (relation.rowSecurity) throw new RowSecurityError();
       if (!relation.readable) throw new TableNotReadableError();
       try {
-        return await readPage(client, schema, relation, page);
+        const read = await readPage(client, schema, relation, page, false);
+        if (!read) throw new Error('a page read without a check always answers');
+        keep(key, relation);
+        return read.preview;
       } catch (error) {
         if (attempt > 0 || !CHANGED_UNDER_US.has((error as { code?: string }).code ?? '')) throw error;
       }
@@ -123,7 +96,18 @@ export async function previewTable(db: Kysely<DB>, schema: string | null, table:
   });
 }
 
-async function readPage(client: pg.Client, schema: string, relation: Relation, page: PreviewPage): Promise<TablePreview> {
+/**
+ * The page of `relation`; with `check`, also the relation's hash as it stands
+ * now, read in the same statement, and null for an empty page (nothing to
+ * read the hash with).
+ */
+async function readPage(
+  client: pg.Client,
+  schema: string,
+  relation: Relation,
+  page: PreviewPage,
+  check: boolean,
+): Promise<{ preview: TablePreview; fingerprint?: string | null } | null> {
   const types = new Map<number, TypeInfo>(
     relation.types.map((t) => [
       Number(t.oid),
@@ -139,7 +123,11 @@ async function readPage(client: pg.Client, schema: string, relation: Relation, p
   const columns: PageColumn[] = relation.columns.map((c) => ({ name: c.name, type: baseOf(Number(c.type)) }));
   const qualified = qualifiedName(schema, relation.relname);
   const plan = countPlan(qualified, relation);
-  const fetched = await fetchPage(client, qualified, columns, relation.keys, page, plan.inPage);
+  const extra = [...(plan.inPage ? [plan.inPage] : []), ...(check ? checksOf(relation.oid) : [])];
+  const fetched = await fetchPage(client, qualified, columns, relation.keys, page, extra);
+  const extras = fetched.extras ?? [];
+  const counted = plan.inPage && fetched.extras ? Number(extras[0]) : undefined;
+  const now = check ? { fingerprint: extras.at(-2), reltuples: extras.at(-1) } : undefined;
   const rows = fitRows(fetched.raw, columns, types, fetched.cut);
   // JavaScript puts integer-like keys ("1", "42") first in an object: `fields` follow the keys' order.
   const keyOrder = Object.keys(Object.fromEntries(columns.map((c) => [c.name, true])));
@@ -149,9 +137,10 @@ async function readPage(client: pg.Client, schema: string, relation: Relation, p
     return column ? [{ name, dataTypeID: column.type }] : [];
   });
   const run: RunQuery = async <R>(text: string, values: unknown[] = []) => (await client.query(text, values)).rows as R[];
-  const total = await plan.finish(fetched.counted, run);
+  if (check && !fetched.extras) return null;
+  const total = await plan.finish(counted, now?.reltuples ? Number(now.reltuples) : undefined, run);
   const cellsCut = cellsCutAt(fetched.sizes, rows.cut);
-  return {
+  const preview: TablePreview = {
     rows: rows.rows,
     rowCount: rows.rows.length,
     totalRows: total.rows,
@@ -159,6 +148,7 @@ async function readPage(client: pg.Client, schema: string, relation: Relation, p
     ...(total.estimated ? { totalRowsEstimated: true as const } : {}),
     ...(cellsCut > 0 ? { cellsCut, cellCutBytes: rows.cut } : {}),
   };
+  return { preview, ...(now ? { fingerprint: now.fingerprint } : {}) };
 }
 
 /**
