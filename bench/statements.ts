@@ -30,7 +30,7 @@ const RESET = /^\s*(discard all|rollback)\s*;?\s*$/i;
 // The budget's report (server/auth/budget-store.ts): one statement for all keys
 // at most once a second per process, whatever the number of requests; counted
 // apart, with the rate_limits rows it writes.
-const BUDGET_REPORT = /^\s*insert into rate_limits[\s\S]*unnest/i;
+const BUDGET_REPORT = /^\s*(insert into rate_limits[\s\S]*unnest|delete from rate_limits)/i;
 const BUDGET_TABLE = 'public.rate_limits';
 
 /** One statement's share of a request. */

@@ -87,13 +87,14 @@ export class BudgetStore {
     const counts = sent.map(([key, window]) => ({ key, hits: window.unreported, resetAt: new Date(window.resetAt) }));
     for (const [, window] of sent) window.unreported = 0;
     try {
-      const totals = await addWindowHits(this.db, counts, this.windowMs);
+      const { totals, newKeys } = await addWindowHits(this.db, counts, this.windowMs);
       for (const [key, window] of sent) {
         const total = totals.get(key);
         // Hits counted while the report was on its way stay unreported, on top of the total.
         if (total && this.windows.get(key) === window) adopt(window, { hits: total.hits + window.unreported, resetAt: total.resetAt });
       }
-      if (totals.size > 0) await purgeExpiredWindows(this.db, new Date(), 20);
+      // Each new key sweeps a few windows that ended, so the table stays about as large as the live keys.
+      if (newKeys > 0) await purgeExpiredWindows(this.db, new Date(), 20 * newKeys);
     } catch (error) {
       // The hits stay counted here; the other processes learn of them with the next report.
       for (const [index, [, window]] of sent.entries()) window.unreported += counts[index]?.hits ?? 0;

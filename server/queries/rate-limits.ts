@@ -155,12 +155,16 @@ export interface WindowHits {
 
 /**
  * Adds the hits of many keys to their fixed windows in one statement and
- * returns each key's total across every process. A stored window that ended
+ * returns each key's total across every process, and how many keys were new. A stored window that ended
  * before the reported one began starts again from the reported hits.
  */
-export async function addWindowHits(db: Kysely<DB>, batch: WindowHits[], windowMs: number): Promise<Map<string, WindowCount>> {
-  if (batch.length === 0) return new Map();
-  const { rows } = await sql<{ key: string; hits: number; reset_at: Date }>`
+export async function addWindowHits(
+  db: Kysely<DB>,
+  batch: WindowHits[],
+  windowMs: number,
+): Promise<{ totals: Map<string, WindowCount>; newKeys: number }> {
+  if (batch.length === 0) return { totals: new Map(), newKeys: 0 };
+  const { rows } = await sql<{ key: string; hits: number; reset_at: Date; inserted: boolean }>`
     insert into rate_limits (key, hits, reset_at)
     select * from unnest(${batch.map((b) => b.key)}::text[], ${batch.map((b) => b.hits)}::int4[], ${batch.map((b) => b.resetAt)}::timestamptz[])
     on conflict (key) do update set
@@ -168,6 +172,9 @@ export async function addWindowHits(db: Kysely<DB>, batch: WindowHits[], windowM
                   else rate_limits.hits + excluded.hits end,
       reset_at = case when rate_limits.reset_at <= excluded.reset_at - ${windowMs} * interval '1 millisecond' then excluded.reset_at
                       else rate_limits.reset_at end
-    returning key, hits, reset_at`.execute(db);
-  return new Map(rows.map((row) => [row.key, { hits: row.hits, resetAt: row.reset_at }]));
+    returning key, hits, reset_at, xmax = 0 as inserted`.execute(db);
+  return {
+    totals: new Map(rows.map((row) => [row.key, { hits: row.hits, resetAt: row.reset_at }])),
+    newKeys: rows.filter((row) => row.inserted).length,
+  };
 }
