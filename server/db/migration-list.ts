@@ -7,7 +7,6 @@ import * as workspaceRoles from './migrations/20260105000000_workspace_roles';
 import * as workspaceLogin from './migrations/20260106000000_workspace_login';
 import * as functionRights from './migrations/20260107000000_function_rights';
 import * as rollupFunctionsSql from './migrations/20260108000000_rollup_functions_sql';
-import * as rollupFastPath from './migrations/20260109000000_rollup_fast_path';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so
@@ -23,5 +22,4 @@ export const migrations: Record<string, Migration> = {
   '20260106000000_workspace_login': workspaceLogin,
   '20260107000000_function_rights': functionRights,
   '20260108000000_rollup_functions_sql': rollupFunctionsSql,
-  '20260109000000_rollup_fast_path': rollupFastPath,
 };

@@ -210,7 +210,7 @@ describe('rebuild and check', () => {
     await writer.query('begin');
     await writer.query('insert into view_events (app_id, viewed_at) values ($1, $2)', [appId, NOW]);
     const rebuilding = rebuildRollups(db, appId);
-    await untilSomeoneWaits('transactionid');
+    await untilSomeoneWaits('advisory');
     await writer.query('insert into view_events (app_id, viewed_at) values ($1, $2)', [appId, NOW]);
     await writer.query('commit');
     await rebuilding;

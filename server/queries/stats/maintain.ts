@@ -14,8 +14,8 @@ export interface RollupDifference {
 
 /**
  * Recomputes the rollups from raw rows in one transaction and returns how many
- * apps were rebuilt. One app: its writers wait on the app's slot rows
- * (locked by stats_rebuild_app) while other apps keep writing. Every app: both
+ * apps were rebuilt. One app: its writers wait on the app's advisory lock
+ * (taken by stats_rebuild_app) while other apps keep writing. Every app: both
  * raw tables are locked against writers (readers go on) for the duration.
  */
 export async function rebuildRollups(db: Kysely<DB>, appId?: string): Promise<{ apps: number }> {

@@ -44,6 +44,10 @@ begin
   ) g;
   if deltas is null then return null; end if;
 
+  perform pg_advisory_xact_lock_shared(hashtextextended('appstats.rollups:' || app_id::text, my_slot))
+  from (select distinct app_id from unnest(deltas)) a
+  order by a.app_id;
+
   -- Removed rows may hold a bucket's largest memory figure: with the app's writers held off
   -- and every current bucket moved into bucket rows, those rows hold every figure.
   apps := array(select distinct app_id from unnest(deltas) where old_peak is not null order by 1);
@@ -139,6 +143,10 @@ begin
     group by 1, 2
   ) g;
   if deltas is null then return null; end if;
+
+  perform pg_advisory_xact_lock_shared(hashtextextended('appstats.rollups:' || app_id::text, my_slot))
+  from (select distinct app_id from unnest(deltas)) a
+  order by a.app_id;
 
   -- Removed rows may hold a bucket's largest memory figure: with the app's writers held off
   -- and every current bucket moved into bucket rows, those rows hold every figure.

@@ -1,7 +1,7 @@
 -- Rollups of route_invocations: the slot, bucket and day rows (README.md).
--- Loaded by migrations/20260108000000_rollup_functions_sql.ts (and again by
--- 20260109000000_rollup_fast_path.ts); the triggers that call these are in
--- triggers.sql, UPDATE and DELETE in invocations-removed.sql.
+-- Loaded by migrations/20260108000000_rollup_functions_sql.ts; the triggers
+-- that call these are in triggers.sql, UPDATE and DELETE in
+-- invocations-removed.sql.
 --
 -- An invocation counts as failed when it has an error or a status of 500 or
 -- more; its memory figure is a maximum, merged with greatest().
@@ -62,88 +62,82 @@ security definer
 set search_path = pg_catalog, public, pg_temp
 as $fn$
 declare
-  one_app uuid;
-  one_started timestamptz;
-  one_compute integer;
-  one_failed integer;
-  one_peak bigint;
-  one_more boolean;
+  my_slot constant smallint := pg_backend_pid() % 16;
+  deltas stats_invocation_delta[];
+  one record;
 begin
   -- A one-row INSERT (the common case by far) skips the set-based path below:
-  -- its row is read once, then one UPDATE of the writer's slot row when the row
-  -- is in the slot's current bucket. No advisory lock: the slot row is what a
-  -- removal or a rebuild of the app waits for (README.md: "Locks"). Plain
-  -- statements with parameters, as measured: reading new_rows inside the
-  -- UPDATE (a join) costs more.
-  select app_id, started_at, duration_ms, (error is not null or status_code >= 500)::int, memory_peak_bytes,
-         exists (select from new_rows offset 1)
-  into one_app, one_started, one_compute, one_failed, one_peak, one_more
-  from new_rows
+  -- into the slot's current bucket it is one UPDATE of the slot row. The
+  -- advisory lock is taken here for the first row's app whatever the count:
+  -- harmless for a set, which takes them all below.
+  select app_id, started_at, duration_ms, (error is not null or status_code >= 500)::int as failed, memory_peak_bytes,
+         count(*) over () as n,
+         pg_advisory_xact_lock_shared(hashtextextended('appstats.rollups:' || app_id::text, my_slot)) as locked
+  into one
+  from (select * from new_rows limit 2) s
   limit 1;
-  if not found then return null; end if;
-  if not one_more then
+  if one.n = 1 then
     update stats_invocation_slots
-    set invocations = invocations + 1, cur_invocations = cur_invocations + 1, cur_compute_ms = cur_compute_ms + one_compute,
-        cur_failed = cur_failed + one_failed, cur_peak_memory = greatest(cur_peak_memory, one_peak)
-    where app_id = one_app and slot = pg_backend_pid() % 16
-      and cur_bucket = date_bin('15 minutes', one_started, timestamptz '2000-01-01 00:00:00+00');
+    set invocations = invocations + 1, cur_invocations = cur_invocations + 1,
+        cur_compute_ms = cur_compute_ms + one.duration_ms, cur_failed = cur_failed + one.failed,
+        cur_peak_memory = greatest(cur_peak_memory, one.memory_peak_bytes)
+    where app_id = one.app_id and slot = my_slot
+      and cur_bucket = date_bin('15 minutes', one.started_at, timestamptz '2000-01-01 00:00:00+00');
     if not found then
-      perform stats_add_invocation(one_app, (pg_backend_pid() % 16)::smallint,
-                                   date_bin('15 minutes', one_started, timestamptz '2000-01-01 00:00:00+00'),
-                                   one_compute, one_failed, one_peak);
+      perform stats_add_invocation(one.app_id, my_slot, date_bin('15 minutes', one.started_at, timestamptz '2000-01-01 00:00:00+00'),
+                                   one.duration_ms, one.failed, one.memory_peak_bytes);
     end if;
     return null;
   end if;
 
-  declare
-    my_slot constant smallint := pg_backend_pid() % 16;
-    deltas stats_invocation_delta[];
-  begin
-    -- The statement's rows, one delta per (app, 15-minute bucket).
-    select array_agg(row(app_id, bucket, invocations, compute_ms, failed, new_peak, old_peak)::stats_invocation_delta
-                     order by app_id, bucket) into deltas
+  -- The statement's rows, one delta per (app, 15-minute bucket).
+  select array_agg(row(app_id, bucket, invocations, compute_ms, failed, new_peak, old_peak)::stats_invocation_delta
+                   order by app_id, bucket) into deltas
+  from (
+    select app_id, date_bin('15 minutes', started_at, timestamptz '2000-01-01 00:00:00+00') as bucket,
+           sum(sign)::bigint as invocations,
+           sum(sign * duration_ms::bigint)::bigint as compute_ms,
+           coalesce(sum(sign) filter (where failed), 0)::bigint as failed,
+           max(memory_peak_bytes) filter (where sign > 0) as new_peak,
+           max(memory_peak_bytes) filter (where sign < 0) as old_peak
     from (
-      select app_id, date_bin('15 minutes', started_at, timestamptz '2000-01-01 00:00:00+00') as bucket,
-             sum(sign)::bigint as invocations,
-             sum(sign * duration_ms::bigint)::bigint as compute_ms,
-             coalesce(sum(sign) filter (where failed), 0)::bigint as failed,
-             max(memory_peak_bytes) filter (where sign > 0) as new_peak,
-             max(memory_peak_bytes) filter (where sign < 0) as old_peak
-      from (
-        select app_id, started_at, duration_ms, (error is not null or status_code >= 500) as failed, memory_peak_bytes, 1 as sign
-        from new_rows
-      ) s
-      group by 1, 2
-    ) g;
-    if deltas is null then return null; end if;
-
-    insert into stats_invocation_slots as t (app_id, slot, invocations)
-    select app_id, my_slot, sum(invocations) from unnest(deltas) group by 1 order by 1
-    on conflict (app_id, slot) do update set invocations = t.invocations + excluded.invocations;
-
-    insert into stats_invocation_buckets as t (app_id, bucket, slot, invocations, compute_ms, failed, peak_memory)
-    select app_id, bucket, my_slot, invocations, compute_ms, failed, new_peak
-    from unnest(deltas)
-    where invocations <> 0 or compute_ms <> 0 or failed <> 0 or new_peak is not null
-    order by 1, 2
-    on conflict (app_id, bucket, slot) do update
-      set invocations = t.invocations + excluded.invocations,
-          compute_ms = t.compute_ms + excluded.compute_ms,
-          failed = t.failed + excluded.failed,
-          peak_memory = greatest(t.peak_memory, excluded.peak_memory);
-
-    insert into stats_invocation_days as t (app_id, day, slot, invocations, compute_ms, failed, peak_memory)
-    select app_id, (bucket at time zone 'UTC')::date, my_slot, sum(invocations), sum(compute_ms), sum(failed), max(new_peak)
-    from unnest(deltas)
+      select app_id, started_at, duration_ms, (error is not null or status_code >= 500) as failed, memory_peak_bytes, 1 as sign
+      from new_rows
+    ) s
     group by 1, 2
-    having sum(invocations) <> 0 or sum(compute_ms) <> 0 or sum(failed) <> 0 or max(new_peak) is not null
-    order by 1, 2
-    on conflict (app_id, day, slot) do update
-      set invocations = t.invocations + excluded.invocations,
-          compute_ms = t.compute_ms + excluded.compute_ms,
-          failed = t.failed + excluded.failed,
-          peak_memory = greatest(t.peak_memory, excluded.peak_memory);
-  end;
+  ) g;
+  if deltas is null then return null; end if;
+
+  perform pg_advisory_xact_lock_shared(hashtextextended('appstats.rollups:' || app_id::text, my_slot))
+  from (select distinct app_id from unnest(deltas)) a
+  order by a.app_id;
+
+  insert into stats_invocation_slots as t (app_id, slot, invocations)
+  select app_id, my_slot, sum(invocations) from unnest(deltas) group by 1 order by 1
+  on conflict (app_id, slot) do update set invocations = t.invocations + excluded.invocations;
+
+  insert into stats_invocation_buckets as t (app_id, bucket, slot, invocations, compute_ms, failed, peak_memory)
+  select app_id, bucket, my_slot, invocations, compute_ms, failed, new_peak
+  from unnest(deltas)
+  where invocations <> 0 or compute_ms <> 0 or failed <> 0 or new_peak is not null
+  order by 1, 2
+  on conflict (app_id, bucket, slot) do update
+    set invocations = t.invocations + excluded.invocations,
+        compute_ms = t.compute_ms + excluded.compute_ms,
+        failed = t.failed + excluded.failed,
+        peak_memory = greatest(t.peak_memory, excluded.peak_memory);
+
+  insert into stats_invocation_days as t (app_id, day, slot, invocations, compute_ms, failed, peak_memory)
+  select app_id, (bucket at time zone 'UTC')::date, my_slot, sum(invocations), sum(compute_ms), sum(failed), max(new_peak)
+  from unnest(deltas)
+  group by 1, 2
+  having sum(invocations) <> 0 or sum(compute_ms) <> 0 or sum(failed) <> 0 or max(new_peak) is not null
+  order by 1, 2
+  on conflict (app_id, day, slot) do update
+    set invocations = t.invocations + excluded.invocations,
+        compute_ms = t.compute_ms + excluded.compute_ms,
+        failed = t.failed + excluded.failed,
+        peak_memory = greatest(t.peak_memory, excluded.peak_memory);
 
   return null;
 end

@@ -2,54 +2,21 @@
 -- migrations/20260108000000_rollup_functions_sql.ts; called by the maintenance
 -- rebuild (server/queries/stats/maintain.ts).
 
--- One app's rollups from raw rows, into slot 0, after locking every slot row
--- of the app (all 16 of both tables, created where missing): writers of this
--- app in flight finish first, new ones wait until the rebuild commits, since
--- every write goes through its slot row first; other apps' writers go on.
--- Row locks, not advisory locks: no other role can take them (README.md: "Locks").
---
--- One table's rows are waited for as long as need be, the other's for 50 ms at
--- most: a writer's transaction may hold its slot row of one table and then ask
--- for its slot row of the other. When that wait runs out, the rows taken so far
--- are let go (the block is a subtransaction) and the other table goes first.
+-- One app's rollups from raw rows, into slot 0, after taking every (app, slot)
+-- advisory lock exclusively, in slot order: writers of this app in flight
+-- finish first (they hold their slot's lock shared), new ones wait until the
+-- rebuild commits; other apps' writers go on. 0 to 15: one lock per slot of
+-- the 16 that writers spread over (pg_backend_pid() % 16).
 create or replace function stats_rebuild_app(p_app uuid)
 returns void
 language plpgsql
 security definer
 set search_path = pg_catalog, public, pg_temp
 as $fn$
-declare
-  caller_lock_timeout constant text := current_setting('lock_timeout');
-  views_first boolean := true;
-  patient boolean;
 begin
-  loop
-    begin
-      patient := true;
-      for step in 1..2 loop
-        if (step = 1) = views_first then
-          insert into stats_view_slots (app_id, slot, views, viewers)
-          select p_app, s, 0, 0 from generate_series(0, 15) s order by s
-          on conflict do nothing;
-          perform 1 from stats_view_slots where app_id = p_app order by slot for update;
-        else
-          insert into stats_invocation_slots (app_id, slot, invocations)
-          select p_app, s, 0 from generate_series(0, 15) s order by s
-          on conflict do nothing;
-          perform 1 from stats_invocation_slots where app_id = p_app order by slot for update;
-        end if;
-        if step = 1 then
-          patient := false;
-          perform set_config('lock_timeout', '50ms', true);
-        end if;
-      end loop;
-      perform set_config('lock_timeout', caller_lock_timeout, true);
-      exit;
-    exception when lock_not_available then
-      if patient then raise; end if;
-      views_first := not views_first;
-    end;
-  end loop;
+  perform pg_advisory_xact_lock(hashtextextended('appstats.rollups:' || p_app::text, s))
+  from generate_series(0, 15) s
+  order by s;
 
   delete from stats_view_slots where app_id = p_app;
   delete from stats_view_buckets where app_id = p_app;

@@ -5,8 +5,8 @@
 --
 -- stats_view_events_update and stats_view_events_delete are the set-based path
 -- of stats_view_events_insert (views.sql) over other rows, plus two steps for
--- the removed rows: every slot row of their apps is locked before anything is
--- written (the app's writers in flight finish first, new ones wait), and an
+-- the removed rows: every slot row of their apps is locked before the slot rows
+-- are written (the app's writers in flight finish first, new ones wait), and an
 -- app whose newest view may be gone takes it again from raw rows.
 
 -- AFTER UPDATE, for each statement: new_rows count +1, old_rows -1.
@@ -36,15 +36,9 @@ begin
   ) g;
   if deltas is null then return null; end if;
 
-  -- Slot rows first (locks: slots → viewers → buckets → days): every slot row of
-  -- the apps that lost a view, in order, then the writer's own of each app.
-  apps := array(select distinct app_id from unnest(deltas) where old_last is not null order by 1);
-  perform 1 from stats_view_slots where app_id = any(apps) order by app_id, slot for update;
-
-  insert into stats_view_slots as t (app_id, slot, views, viewers, last_viewed_at)
-  select app_id, my_slot, sum(views), 0, max(new_last) from unnest(deltas) group by 1 order by 1
-  on conflict (app_id, slot) do update
-    set views = t.views + excluded.views, last_viewed_at = greatest(t.last_viewed_at, excluded.last_viewed_at);
+  perform pg_advisory_xact_lock_shared(hashtextextended('appstats.rollups:' || app_id::text, my_slot))
+  from (select distinct app_id from unnest(deltas)) a
+  order by a.app_id;
 
   -- Per-viewer counts: a viewer whose count appears counts once, one whose count reaches 0 is gone.
   with v as (
@@ -72,11 +66,19 @@ begin
     delete from stats_viewers t using unnest(zeroed) z
     where t.app_id = z.app_id and t.viewer_id = z.viewer_id and t.views = 0;
   end if;
-  if viewer_changes is not null then
-    update stats_view_slots t set viewers = t.viewers + c.n
-    from (select app_id, sum(n) as n from unnest(viewer_changes) group by 1) c
-    where t.app_id = c.app_id and t.slot = my_slot and c.n <> 0;
-  end if;
+
+  -- Every slot row of the apps that lost a view, locked in order.
+  apps := array(select distinct app_id from unnest(deltas) where old_last is not null order by 1);
+  perform 1 from stats_view_slots where app_id = any(apps) order by app_id, slot for update;
+
+  insert into stats_view_slots as t (app_id, slot, views, viewers, last_viewed_at)
+  select a.app_id, my_slot, a.views, coalesce(c.n, 0), a.new_last
+  from (select app_id, sum(views) as views, max(new_last) as new_last from unnest(deltas) group by 1) a
+  left join (select app_id, sum(n) as n from unnest(viewer_changes) group by 1) c using (app_id)
+  order by 1
+  on conflict (app_id, slot) do update
+    set views = t.views + excluded.views, viewers = t.viewers + excluded.viewers,
+        last_viewed_at = greatest(t.last_viewed_at, excluded.last_viewed_at);
 
   insert into stats_view_buckets as t (app_id, bucket, slot, views)
   select app_id, bucket, my_slot, views from unnest(deltas) where views <> 0 order by 1, 2
@@ -126,15 +128,9 @@ begin
   ) g;
   if deltas is null then return null; end if;
 
-  -- Slot rows first (locks: slots → viewers → buckets → days): every slot row of
-  -- the apps that lost a view, in order, then the writer's own of each app.
-  apps := array(select distinct app_id from unnest(deltas) where old_last is not null order by 1);
-  perform 1 from stats_view_slots where app_id = any(apps) order by app_id, slot for update;
-
-  insert into stats_view_slots as t (app_id, slot, views, viewers, last_viewed_at)
-  select app_id, my_slot, sum(views), 0, max(new_last) from unnest(deltas) group by 1 order by 1
-  on conflict (app_id, slot) do update
-    set views = t.views + excluded.views, last_viewed_at = greatest(t.last_viewed_at, excluded.last_viewed_at);
+  perform pg_advisory_xact_lock_shared(hashtextextended('appstats.rollups:' || app_id::text, my_slot))
+  from (select distinct app_id from unnest(deltas)) a
+  order by a.app_id;
 
   -- Per-viewer counts: a viewer whose count appears counts once, one whose count reaches 0 is gone.
   with v as (
@@ -158,11 +154,19 @@ begin
     delete from stats_viewers t using unnest(zeroed) z
     where t.app_id = z.app_id and t.viewer_id = z.viewer_id and t.views = 0;
   end if;
-  if viewer_changes is not null then
-    update stats_view_slots t set viewers = t.viewers + c.n
-    from (select app_id, sum(n) as n from unnest(viewer_changes) group by 1) c
-    where t.app_id = c.app_id and t.slot = my_slot and c.n <> 0;
-  end if;
+
+  -- Every slot row of the apps that lost a view, locked in order.
+  apps := array(select distinct app_id from unnest(deltas) where old_last is not null order by 1);
+  perform 1 from stats_view_slots where app_id = any(apps) order by app_id, slot for update;
+
+  insert into stats_view_slots as t (app_id, slot, views, viewers, last_viewed_at)
+  select a.app_id, my_slot, a.views, coalesce(c.n, 0), a.new_last
+  from (select app_id, sum(views) as views, max(new_last) as new_last from unnest(deltas) group by 1) a
+  left join (select app_id, sum(n) as n from unnest(viewer_changes) group by 1) c using (app_id)
+  order by 1
+  on conflict (app_id, slot) do update
+    set views = t.views + excluded.views, viewers = t.viewers + excluded.viewers,
+        last_viewed_at = greatest(t.last_viewed_at, excluded.last_viewed_at);
 
   insert into stats_view_buckets as t (app_id, bucket, slot, views)
   select app_id, bucket, my_slot, views from unnest(deltas) where views <> 0 order by 1, 2
