@@ -7,6 +7,9 @@ import * as workspaceRoles from './migrations/20260105000000_workspace_roles';
 import * as workspaceLogin from './migrations/20260106000000_workspace_login';
 import * as functionRights from './migrations/20260107000000_function_rights';
 import * as rollupFunctionsSql from './migrations/20260108000000_rollup_functions_sql';
+import * as rollupHoursHistograms from './migrations/20260109000000_rollup_hours_histograms';
+import * as liveNotify from './migrations/20260110000000_live_notify';
+import * as invocationLog from './migrations/20260111000000_invocation_log';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so
@@ -22,4 +25,7 @@ export const migrations: Record<string, Migration> = {
   '20260106000000_workspace_login': workspaceLogin,
   '20260107000000_function_rights': functionRights,
   '20260108000000_rollup_functions_sql': rollupFunctionsSql,
+  '20260109000000_rollup_hours_histograms': rollupHoursHistograms,
+  '20260110000000_live_notify': liveNotify,
+  '20260111000000_invocation_log': invocationLog,
 };

@@ -11,6 +11,11 @@ type DefaultInt8 = ColumnType<string, number | bigint | string | undefined, numb
 type Day = ColumnType<Date, Date | string, Date | string>;
 /** jsonb: read parsed; written as JSON text. */
 type Jsonb = ColumnType<unknown, string, string>;
+/**
+ * A duration histogram, int4[] whose subscript is the bin (sql/rollups/histograms.sql). pg reads the
+ * elements and drops the lower bound (select array_lower(…, 1) beside it); NULL elements count 0.
+ */
+type Histogram = ColumnType<(number | null)[], string, string>;
 
 export type Role = 'viewer' | 'member' | 'admin';
 export type Visibility = 'private' | 'public';
@@ -77,6 +82,8 @@ export interface RouteInvocationsTable {
   status_code: number;
   memory_peak_bytes: Int8 | null;
   error: string | null;
+  /** The log's keyset with started_at; an identity the service assigns (migration 20260111000000_invocation_log). */
+  id: DefaultInt8;
 }
 
 /** Fixed windows and backoffs of sign-in throttling and token budgets (migration 20260103000000_rate_limits). */
@@ -139,6 +146,8 @@ export interface StatsInvocationSlotsTable {
   cur_compute_ms: DefaultInt8;
   cur_failed: DefaultInt8;
   cur_peak_memory: Int8 | null;
+  /** The current bucket's duration histogram (sql/rollups/histograms.sql); pg drops the lower bound: read array_lower too. */
+  cur_hist: Histogram | null;
 }
 
 export interface StatsInvocationBucketsTable {
@@ -149,6 +158,24 @@ export interface StatsInvocationBucketsTable {
   compute_ms: Int8;
   failed: Int8;
   peak_memory: Int8 | null;
+  hist: Histogram | null;
+}
+/** UTC hours (migration 20260109000000_rollup_hours_histograms), kept like the day rows. */
+export interface StatsViewHoursTable {
+  app_id: string;
+  hour: Timestamp;
+  slot: number;
+  views: Int8;
+}
+export interface StatsInvocationHoursTable {
+  app_id: string;
+  hour: Timestamp;
+  slot: number;
+  invocations: Int8;
+  compute_ms: Int8;
+  failed: Int8;
+  peak_memory: Int8 | null;
+  hist: Histogram | null;
 }
 
 export interface StatsInvocationDaysTable {
@@ -159,6 +186,13 @@ export interface StatsInvocationDaysTable {
   compute_ms: Int8;
   failed: Int8;
   peak_memory: Int8 | null;
+  hist: Histogram | null;
+}
+
+/** When an app was last notified to the live streams (migration 20260110000000_live_notify). */
+export interface StatsLiveNotifiedTable {
+  app_id: string;
+  at: Timestamp;
 }
 
 /** Every table of schema public (test/db-types.test.ts holds this against the migrated catalog). */
@@ -172,11 +206,14 @@ export interface DB {
   route_invocations: RouteInvocationsTable;
   rate_limits: RateLimitsTable;
   idempotency_keys: IdempotencyKeysTable;
+  stats_live_notified: StatsLiveNotifiedTable;
   stats_view_slots: StatsViewSlotsTable;
   stats_view_buckets: StatsViewBucketsTable;
+  stats_view_hours: StatsViewHoursTable;
   stats_view_days: StatsViewDaysTable;
   stats_viewers: StatsViewersTable;
   stats_invocation_slots: StatsInvocationSlotsTable;
   stats_invocation_buckets: StatsInvocationBucketsTable;
+  stats_invocation_hours: StatsInvocationHoursTable;
   stats_invocation_days: StatsInvocationDaysTable;
 }

@@ -33,6 +33,7 @@ const READ_AS: Record<string, string> = {
   date: 'Date',
   json: 'unknown',
   jsonb: 'unknown',
+  _int4: '(number | null)[]',
 };
 
 interface Column {

@@ -19,6 +19,7 @@ import { type Kysely, sql } from 'kysely';
 
 /** The files, in the order they run: the functions before the triggers that call them. */
 export const ROLLUP_SQL_FILES: readonly URL[] = [
+  new URL('../sql/rollups/histograms.sql', import.meta.url),
   new URL('../sql/rollups/flush.sql', import.meta.url),
   new URL('../sql/rollups/views.sql', import.meta.url),
   new URL('../sql/rollups/views-removed.sql', import.meta.url),

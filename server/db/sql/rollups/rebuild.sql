@@ -20,15 +20,20 @@ begin
 
   delete from stats_view_slots where app_id = p_app;
   delete from stats_view_buckets where app_id = p_app;
+  delete from stats_view_hours where app_id = p_app;
   delete from stats_view_days where app_id = p_app;
   delete from stats_viewers where app_id = p_app;
   delete from stats_invocation_slots where app_id = p_app;
   delete from stats_invocation_buckets where app_id = p_app;
+  delete from stats_invocation_hours where app_id = p_app;
   delete from stats_invocation_days where app_id = p_app;
 
   insert into stats_view_buckets
   select p_app, date_bin('15 minutes', viewed_at, timestamptz '2000-01-01 00:00:00+00'), 0, count(*)
   from view_events where app_id = p_app group by 2;
+  insert into stats_view_hours
+  select p_app, date_bin('1 hour', bucket, timestamptz '2000-01-01 00:00:00+00'), 0, sum(views)
+  from stats_view_buckets where app_id = p_app group by 2;
   insert into stats_view_days
   select p_app, (bucket at time zone 'UTC')::date, 0, sum(views)
   from stats_view_buckets where app_id = p_app group by 2;
@@ -41,13 +46,34 @@ begin
   from stats_view_days where app_id = p_app
   having count(*) > 0;
 
+  -- Each level from raw rows, grouped by (key, bin) first for its histogram.
   insert into stats_invocation_buckets
-  select p_app, date_bin('15 minutes', started_at, timestamptz '2000-01-01 00:00:00+00'), 0, count(*), sum(duration_ms),
-         count(*) filter (where error is not null or status_code >= 500), max(memory_peak_bytes)
-  from route_invocations where app_id = p_app group by 2;
+  select p_app, k, 0, sum(n), sum(compute_ms), sum(failed), max(peak), stats_hist_from(array_agg(bin), array_agg(n::integer))
+  from (
+    select date_bin('15 minutes', started_at, timestamptz '2000-01-01 00:00:00+00') as k, stats_duration_bin(duration_ms) as bin, count(*) as n,
+           sum(duration_ms) as compute_ms, count(*) filter (where error is not null or status_code >= 500) as failed,
+           max(memory_peak_bytes) as peak
+    from route_invocations where app_id = p_app group by 1, 2
+  ) g
+  group by k;
+  insert into stats_invocation_hours
+  select p_app, k, 0, sum(n), sum(compute_ms), sum(failed), max(peak), stats_hist_from(array_agg(bin), array_agg(n::integer))
+  from (
+    select date_bin('1 hour', started_at, timestamptz '2000-01-01 00:00:00+00') as k, stats_duration_bin(duration_ms) as bin, count(*) as n,
+           sum(duration_ms) as compute_ms, count(*) filter (where error is not null or status_code >= 500) as failed,
+           max(memory_peak_bytes) as peak
+    from route_invocations where app_id = p_app group by 1, 2
+  ) g
+  group by k;
   insert into stats_invocation_days
-  select p_app, (bucket at time zone 'UTC')::date, 0, sum(invocations), sum(compute_ms), sum(failed), max(peak_memory)
-  from stats_invocation_buckets where app_id = p_app group by 2;
+  select p_app, k, 0, sum(n), sum(compute_ms), sum(failed), max(peak), stats_hist_from(array_agg(bin), array_agg(n::integer))
+  from (
+    select (started_at at time zone 'UTC')::date as k, stats_duration_bin(duration_ms) as bin, count(*) as n,
+           sum(duration_ms) as compute_ms, count(*) filter (where error is not null or status_code >= 500) as failed,
+           max(memory_peak_bytes) as peak
+    from route_invocations where app_id = p_app group by 1, 2
+  ) g
+  group by k;
   insert into stats_invocation_slots (app_id, slot, invocations)
   select p_app, 0, sum(invocations)
   from stats_invocation_days where app_id = p_app
@@ -69,10 +95,12 @@ declare
 begin
   delete from stats_view_slots;
   delete from stats_view_buckets;
+  delete from stats_view_hours;
   delete from stats_view_days;
   delete from stats_viewers;
   delete from stats_invocation_slots;
   delete from stats_invocation_buckets;
+  delete from stats_invocation_hours;
   delete from stats_invocation_days;
   for app in select app_id from view_events union select app_id from route_invocations loop
     perform stats_rebuild_app(app);

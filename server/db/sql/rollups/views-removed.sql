@@ -84,6 +84,14 @@ begin
   select app_id, bucket, my_slot, views from unnest(deltas) where views <> 0 order by 1, 2
   on conflict (app_id, bucket, slot) do update set views = t.views + excluded.views;
 
+  insert into stats_view_hours as t (app_id, hour, slot, views)
+  select app_id, date_bin('1 hour', bucket, timestamptz '2000-01-01 00:00:00+00'), my_slot, sum(views)
+  from unnest(deltas)
+  group by 1, 2
+  having sum(views) <> 0
+  order by 1, 2
+  on conflict (app_id, hour, slot) do update set views = t.views + excluded.views;
+
   insert into stats_view_days as t (app_id, day, slot, views)
   select app_id, (bucket at time zone 'UTC')::date, my_slot, sum(views)
   from unnest(deltas)
@@ -172,6 +180,14 @@ begin
   select app_id, bucket, my_slot, views from unnest(deltas) where views <> 0 order by 1, 2
   on conflict (app_id, bucket, slot) do update set views = t.views + excluded.views;
 
+  insert into stats_view_hours as t (app_id, hour, slot, views)
+  select app_id, date_bin('1 hour', bucket, timestamptz '2000-01-01 00:00:00+00'), my_slot, sum(views)
+  from unnest(deltas)
+  group by 1, 2
+  having sum(views) <> 0
+  order by 1, 2
+  on conflict (app_id, hour, slot) do update set views = t.views + excluded.views;
+
   insert into stats_view_days as t (app_id, day, slot, views)
   select app_id, (bucket at time zone 'UTC')::date, my_slot, sum(views)
   from unnest(deltas)
@@ -202,7 +218,7 @@ security definer
 set search_path = pg_catalog, public, pg_temp
 as $fn$
 begin
-  truncate stats_view_slots, stats_view_buckets, stats_view_days, stats_viewers;
+  truncate stats_view_slots, stats_view_buckets, stats_view_hours, stats_view_days, stats_viewers;
   return null;
 end
 $fn$;

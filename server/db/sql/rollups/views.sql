@@ -1,4 +1,4 @@
--- Rollups of view_events: the slot, bucket, day and viewer rows (README.md).
+-- Rollups of view_events: the slot, bucket, hour, day and viewer rows (README.md).
 -- Loaded by migrations/20260108000000_rollup_functions_sql.ts; the triggers
 -- that call these are in triggers.sql.
 --
@@ -31,6 +31,8 @@ begin
     where app_id = p_app and slot = p_slot;
     insert into stats_view_buckets as t values (p_app, p_bucket, p_slot, 1)
     on conflict (app_id, bucket, slot) do update set views = t.views + excluded.views;
+    insert into stats_view_hours as t values (p_app, date_bin('1 hour', p_bucket, timestamptz '2000-01-01 00:00:00+00'), p_slot, 1)
+    on conflict (app_id, hour, slot) do update set views = t.views + excluded.views;
     insert into stats_view_days as t values (p_app, (p_bucket at time zone 'UTC')::date, p_slot, 1)
     on conflict (app_id, day, slot) do update set views = t.views + excluded.views;
     return;
@@ -143,6 +145,14 @@ begin
   insert into stats_view_buckets as t (app_id, bucket, slot, views)
   select app_id, bucket, my_slot, views from unnest(deltas) where views <> 0 order by 1, 2
   on conflict (app_id, bucket, slot) do update set views = t.views + excluded.views;
+
+  insert into stats_view_hours as t (app_id, hour, slot, views)
+  select app_id, date_bin('1 hour', bucket, timestamptz '2000-01-01 00:00:00+00'), my_slot, sum(views)
+  from unnest(deltas)
+  group by 1, 2
+  having sum(views) <> 0
+  order by 1, 2
+  on conflict (app_id, hour, slot) do update set views = t.views + excluded.views;
 
   insert into stats_view_days as t (app_id, day, slot, views)
   select app_id, (bucket at time zone 'UTC')::date, my_slot, sum(views)
