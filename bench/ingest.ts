@@ -68,8 +68,13 @@ function paramsFor(table: Table, appId: string, writer: number, i: number): unkn
 }
 
 /** `writers` connections inserting single rows (autocommit) into one app for a while: rows per second. */
-async function writeFor(database: Database, config: BenchConfig, table: Table, target: string): Promise<number> {
-  const appId = randomUUID();
+export async function writeFor(
+  database: Database,
+  config: BenchConfig,
+  table: Table,
+  target: string,
+  appId = randomUUID(),
+): Promise<number> {
   const clients = await Promise.all(Array.from({ length: config.writers }, () => database.pool.connect()));
   let rows = 0;
   try {

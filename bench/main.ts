@@ -3,8 +3,10 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureDatabase, startEmbedded } from '../server/embedded/postgres';
 import { configFromEnv } from './config';
-import { formatTable, renderResults } from './report';
+import { describeMachine, formatTable, renderResults } from './report';
 import { runBench } from './run';
+import { runLiveBench } from './live';
+import { runExportBench } from './export-run';
 
 // `npm run bench`: a throwaway embedded PostgreSQL on loopback, every
 // measurement beside its reference, one table on stdout and in RESULTS.md.
@@ -24,13 +26,23 @@ async function main(): Promise<void> {
     const url = await ensureDatabase(server.adminUrl, 'bench');
     const started = Date.now();
     const loadBefore = loadavg()[0] ?? 0;
-    const result = await runBench(url, config, log);
+    // BENCH_ONLY=live: only the live rows (bench/live.ts), never written to RESULTS.md.
+    // BENCH_ONLY=export: only the table export rows (bench/export.ts), likewise.
+    const only = process.env.BENCH_ONLY === 'live' || process.env.BENCH_ONLY === 'export';
+    const main = only ? { rows: [], notes: [], machine: describeMachine('PostgreSQL (embedded)') } : await runBench(url, config, log);
+    const live = process.env.BENCH_ONLY === 'export' ? { rows: [], notes: [] } : await runLiveBench(url, config, log);
+    const exported = process.env.BENCH_ONLY === 'live' ? { rows: [], notes: [] } : await runExportBench(url, config, log);
+    const result = {
+      ...main,
+      rows: [...main.rows, ...live.rows, ...exported.rows],
+      notes: [...main.notes, ...live.notes, ...exported.notes],
+    };
     const notes = [
       ...result.notes,
       `The whole run took ${((Date.now() - started) / 1000).toFixed(0)} s; the machine's 1-minute load average was ${loadBefore.toFixed(1)} at the start and ${(loadavg()[0] ?? 0).toFixed(1)} at the end (other work shares it).`,
     ];
     process.stdout.write(`${formatTable(result.rows)}\n`);
-    if (config.name === 'full') {
+    if (config.name === 'full' && !only) {
       writeFileSync(RESULTS, renderResults({ ...result, notes, config: config.name, date: new Date() }));
       log(`written to ${RESULTS}`);
     } else {

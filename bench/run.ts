@@ -5,6 +5,7 @@ import type { BenchConfig } from './config';
 import { createTwinTables, measureCopy, measureWriters } from './ingest';
 import { measureHttp } from './http';
 import { type BenchRow, type Machine, describeMachine } from './report';
+import { measureRangeReads } from './range-reads';
 import { measureStatsReads } from './stats-reads';
 import { createWorkspaces, measureWorkspace } from './workspace';
 
@@ -30,6 +31,7 @@ export async function runBench(url: string, config: BenchConfig, log: (line: str
     const reads = await measureStatsReads(database, config, log);
     rows.push(...reads.rows);
     notes.push(...reads.notes);
+    rows.push(...(await measureRangeReads(database, reads.loaded, config.samples, log)));
     rows.push(...(await measureCopy(database, config, log)));
     rows.push(...(await measureWriters(database, config, log)));
     await createWorkspaces(database, config, log);

@@ -38,7 +38,7 @@ export async function measureStatsReads(
   database: Database,
   config: BenchConfig,
   log: (line: string) => void,
-): Promise<{ rows: BenchRow[]; notes: string[] }> {
+): Promise<{ rows: BenchRow[]; notes: string[]; loaded: Array<{ events: number; appId: string }> }> {
   const now = new Date();
   const notes: string[] = [];
   const loaded: Array<{ events: number; appId: string; loadSeconds: number }> = [];
@@ -82,7 +82,7 @@ export async function measureStatsReads(
         `${fast[i]?.durations.length ?? 0} rollup samples, ${slow.durations.length} naive samples (the p99 of few samples is their maximum).`,
     );
   }
-  return { rows: statsRows(results), notes };
+  return { rows: statsRows(results), notes, loaded };
 }
 
 const WHY_SPEEDUP =

@@ -18,6 +18,11 @@ const skipBuild = argv.includes('--no-build');
 const noServer = argv.includes('--no-server');
 const filters = argv.filter((a) => !a.startsWith('--'));
 const DIST_DIR = process.env.NEXT_DIST_DIR ?? '.next-test';
+// The live streams' heartbeat and access recheck for the server under test (and the tests that wait for them): seconds, not half a minute.
+const LIVE_INTERVALS = {
+  LIVE_HEARTBEAT_MS: process.env.LIVE_HEARTBEAT_MS ?? '1000',
+  LIVE_RECHECK_MS: process.env.LIVE_RECHECK_MS ?? '1000',
+};
 const reportDir = mkdtempSync(path.join(tmpdir(), 'appstats-report-'));
 
 function run(command: string, args: string[], extraEnv: Record<string, string>): Promise<number> {
@@ -84,11 +89,12 @@ async function main(): Promise<number> {
           DATABASE_URL: appDbUrl,
           AUTH_SECRET: randomBytes(32).toString('hex'),
           PORT: String(port),
+          ...LIVE_INTERVALS,
         },
       });
       const baseUrl = `http://127.0.0.1:${port}`;
       await waitForHttp(`${baseUrl}/login`, server, 60_000);
-      Object.assign(env, { TEST_HTTP_URL: baseUrl, TEST_HTTP_DATABASE_URL: appDbUrl });
+      Object.assign(env, { TEST_HTTP_URL: baseUrl, TEST_HTTP_DATABASE_URL: appDbUrl, ...LIVE_INTERVALS });
     }
     const vitestReport = path.join(reportDir, 'vitest.json');
     const withoutServer = noServer ? ['--exclude', 'test/http/**'] : [];

@@ -32,6 +32,9 @@ const EnvSchema = z
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
     // Any path; relative to the working directory. Unset: `.data/` there (server/data-dir.ts).
     APPSTATS_DATA_DIR: z.string().optional(),
+    // The live stream (server/live/): milliseconds between heartbeat comments (15–30 s in production) and between access rechecks.
+    LIVE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(30_000).default(20_000),
+    LIVE_RECHECK_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
     // Internal: scripts/run.ts sets 1 for next when the database is the embedded one.
     APPSTATS_EMBEDDED: z
       .enum(['0', '1'], { error: 'must be 1 or 0 (set by scripts/run.ts)' })
@@ -58,6 +61,8 @@ function raw(): Record<keyof z.input<typeof EnvSchema>, string | undefined> {
     SESSION_RATE_LIMIT: process.env.SESSION_RATE_LIMIT || undefined,
     LOG_LEVEL: process.env.LOG_LEVEL || undefined,
     APPSTATS_DATA_DIR: process.env.APPSTATS_DATA_DIR || undefined,
+    LIVE_HEARTBEAT_MS: process.env.LIVE_HEARTBEAT_MS || undefined,
+    LIVE_RECHECK_MS: process.env.LIVE_RECHECK_MS || undefined,
     APPSTATS_EMBEDDED: process.env.APPSTATS_EMBEDDED || undefined,
   };
 }

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { ErrorGroups, InvocationLog, LogFilterFields } from '../schemas/activity';
 import { IdempotencyKey, IngestResult, InvocationInput, InvocationsBody, ViewEventInput, ViewsBody } from '../schemas/ingest';
+import { LiveStatsEvent } from '../schemas/live';
 import { PreviewRequestBody } from '../schemas/preview';
+import { RangeFields, RangeInterval, RangeStats } from '../schemas/range';
 import { ApiStats, PreviewResult, StatsOverview, WorkspaceTable } from '../schemas/stats';
 
 // The reusable parts of the OpenAPI document, generated from the zod schemas
@@ -62,7 +65,11 @@ export function componentSchemas(): Record<string, Json> {
       ['WorkspaceTables', z.array(WorkspaceTable)],
       ['PreviewResult', PreviewResponse],
       ['ApiStats', ApiStats],
+      ['RangeStats', RangeStats],
+      ['InvocationLog', InvocationLog],
+      ['ErrorGroups', ErrorGroups],
       ['IngestResult', IngestResult],
+      ['LiveStatsEvent', LiveStatsEvent],
       ...Object.entries(ERRORS).map(([status, [code]]): [string, z.ZodType] => [errorName(Number(status) as ErrorStatus), errorBody(code)]),
     ]),
   };
@@ -116,7 +123,81 @@ export const PARAMETERS: Record<string, Json> = {
     description: 'App UUID or natural ID',
     schema: { type: 'string', minLength: 1, maxLength: 200 },
   },
+  Tz: { name: 'tz', in: 'query', required: false, description: RangeFields.tz.description, schema: { type: 'string', default: 'UTC' } },
+  From: {
+    name: 'from',
+    in: 'query',
+    required: false,
+    description: RangeFields.from.description,
+    schema: { type: 'string', format: 'date' },
+  },
+  To: { name: 'to', in: 'query', required: false, description: RangeFields.to.description, schema: { type: 'string', format: 'date' } },
+  Interval: { name: 'interval', in: 'query', required: false, description: RangeInterval.description, schema: { enum: ['hour', 'day'] } },
+  Format: {
+    name: 'format',
+    in: 'query',
+    required: false,
+    description: '`csv` for the same data as RFC 4180 CSV with a header row of the JSON field names',
+    schema: { enum: ['json', 'csv'] },
+  },
+  Status: {
+    name: 'status',
+    in: 'query',
+    required: false,
+    description: LogFilterFields.status.description,
+    schema: { enum: ['2xx', '3xx', '4xx', '5xx', 'failed'] },
+  },
+  Method: {
+    name: 'method',
+    in: 'query',
+    required: false,
+    description: LogFilterFields.method.description,
+    schema: { type: 'string', maxLength: 64 },
+  },
+  Route: {
+    name: 'route',
+    in: 'query',
+    required: false,
+    description: LogFilterFields.route.description,
+    schema: { type: 'string', maxLength: 4096 },
+  },
+  User: {
+    name: 'user',
+    in: 'query',
+    required: false,
+    description: LogFilterFields.user.description,
+    schema: { type: 'string', maxLength: 200 },
+  },
+  LogLimit: {
+    name: 'limit',
+    in: 'query',
+    required: false,
+    description: 'Invocations per page',
+    schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+  },
+  GroupLimit: {
+    name: 'limit',
+    in: 'query',
+    required: false,
+    description: 'Most groups answered',
+    schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+  },
+  Cursor: {
+    name: 'cursor',
+    in: 'query',
+    required: false,
+    description: 'The `nextCursor` of the page before; valid only with the same filters',
+    schema: { type: 'string' },
+  },
   Table: { name: 'table', in: 'path', required: true, description: "A table of the app's workspace", schema: { type: 'string' } },
+  ExportFormat: {
+    name: 'format',
+    in: 'query',
+    required: false,
+    description:
+      '`csv` (default): RFC 4180 with a header row of the column names; `ndjson`: one JSON object per row, as the preview has it',
+    schema: { enum: ['csv', 'ndjson'] },
+  },
   IdempotencyKey: {
     name: 'Idempotency-Key',
     in: 'header',

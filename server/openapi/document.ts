@@ -22,11 +22,14 @@ interface Operation {
   /** Beyond {id}: more path parameters, the Idempotency-Key header. */
   parameters?: string[];
   body?: { schema: string; required: boolean; description: string };
-  success: { status: 200 | 202; schema: string; description: string };
+  /** `stream`: Server-Sent Events whose events carry `schema` as JSON data, instead of one JSON body. */
+  /** `download`: a file (CSV or NDJSON, `Content-Disposition: attachment`) instead of one JSON body; `schema` is then unused. */
+  success: { status: 200 | 202; schema: string; description: string; stream?: boolean; download?: boolean };
   errors: ErrorStatus[];
 }
 
 const ref = (kind: string, name: string) => ({ $ref: `#/components/${kind}/${name}` });
+const DOWNLOAD = { 'text/csv': { schema: { type: 'string' } }, 'application/x-ndjson': { schema: { type: 'string' } } };
 const ALWAYS: ErrorStatus[] = [401, 404, 405, 429, 500, 503];
 const INGEST_ERRORS: ErrorStatus[] = [...ALWAYS, 400, 403, 409, 413];
 
@@ -74,12 +77,62 @@ const PATHS: Record<string, Operation> = {
     success: { status: 200, schema: 'PreviewResult', description: 'The page and the column types' },
     errors: [...ALWAYS, 400, 403, 413],
   },
+  '/api/apps/{id}/stats/tables/{table}/export': {
+    method: 'get',
+    summary: 'Every row of a workspace table, as a file',
+    description:
+      'Streams the whole table in primary-key order with the preview values and no cell cut, as `<naturalId>-<table>.csv` or `.ndjson`. ' +
+      'A refusal found before the first byte (404 as for the preview, 422 for row-level security, 503 busy or slow) answers JSON; ' +
+      'one found later breaks the download off. Needs write.',
+    parameters: ['Table', 'ExportFormat'],
+    success: { status: 200, schema: '', description: 'The file', download: true },
+    errors: [...ALWAYS, 400, 403],
+  },
   '/api/apps/{id}/stats/api': {
     method: 'get',
     summary: 'Invocation history',
     description: 'The last 100 invocations and 30 days of daily figures. Needs write.',
     success: { status: 200, schema: 'ApiStats', description: 'Recent invocations and daily figures' },
     errors: [...ALWAYS, 403],
+  },
+  '/api/apps/{id}/stats/range': {
+    method: 'get',
+    summary: 'Figures over calendar days of a time zone',
+    description:
+      'Totals, the previous period of as many days and a series by hour or day over `from`..`to` (days of `tz`, both included, at most 400; ' +
+      'hours for at most 31 days). Percentiles are nearest-rank within 2 % or 1 ms. A broken rule is 400 naming the field. Needs read.',
+    parameters: ['Tz', 'From', 'To', 'Interval', 'Format'],
+    success: { status: 200, schema: 'RangeStats', description: 'The figures' },
+    errors: [...ALWAYS, 400],
+  },
+  '/api/apps/{id}/stats/invocations': {
+    method: 'get',
+    summary: 'The invocation log',
+    description:
+      'Invocations of the range (days of `tz`), newest first, filtered by status class, method, route and user, one page at a time: ' +
+      '`nextCursor` continues under the same filters (keyset; a cursor not issued for them is 400 naming `cursor`). Needs write.',
+    parameters: ['Tz', 'From', 'To', 'Status', 'Method', 'Route', 'User', 'LogLimit', 'Cursor', 'Format'],
+    success: { status: 200, schema: 'InvocationLog', description: 'One page of the log' },
+    errors: [...ALWAYS, 400, 403],
+  },
+  '/api/apps/{id}/stats/errors': {
+    method: 'get',
+    summary: 'Error groups',
+    description:
+      'Failed invocations of the range grouped by method, route and message (ids and numbers as `#`), with count, first and last seen ' +
+      'and the newest as sample; the largest groups first. `method` and `route` narrow it to one route. Needs write.',
+    parameters: ['Tz', 'From', 'To', 'Method', 'Route', 'GroupLimit', 'Format'],
+    success: { status: 200, schema: 'ErrorGroups', description: 'The groups' },
+    errors: [...ALWAYS, 400, 403],
+  },
+  '/api/apps/{id}/stats/live': {
+    method: 'get',
+    summary: 'Live totals as Server-Sent Events',
+    description:
+      'An event `stats` with `{"totalViews","totalInvocations"}` at once and again within 2 s of any commit that changes them ' +
+      '(at most one per 500 ms), and a comment line every 20 s. Ends when access is lost or the server drains. Needs read.',
+    success: { status: 200, schema: 'LiveStatsEvent', description: 'The event stream; each data line is a LiveStatsEvent', stream: true },
+    errors: ALWAYS,
   },
   '/api/apps/{id}/views': ingestion('view events', 'ViewsRequest'),
   '/api/apps/{id}/invocations': ingestion('route invocations', 'InvocationsRequest'),
@@ -94,7 +147,15 @@ function operation(op: Operation): Json {
     parameters: ['AppId', ...(op.parameters ?? [])].map((name) => ref('parameters', name)),
     ...(op.body ? { requestBody: { required: op.body.required, description: op.body.description, content: json(op.body.schema) } } : {}),
     responses: {
-      [op.success.status]: { description: op.success.description, headers: headerRefs(['X-Request-Id']), content: json(op.success.schema) },
+      [op.success.status]: {
+        description: op.success.description,
+        headers: headerRefs(['X-Request-Id']),
+        content: op.success.download
+          ? DOWNLOAD
+          : op.success.stream
+            ? { 'text/event-stream': { schema: ref('schemas', op.success.schema) } }
+            : json(op.success.schema),
+      },
       ...Object.fromEntries(errors.map((status) => [status, ref('responses', errorName(status))])),
     },
   };

@@ -12,6 +12,13 @@ export const WORKSPACE_LIMITS = {
   queuePerWorkspace: 64,
   /** Reads that may wait for one of the `total` connections, all workspaces together. */
   queueTotal: 128,
+  /**
+   * Exports streaming at once, all workspaces together (and how many may wait):
+   * an export holds its connection for as long as it streams, so exports take
+   * at most half of `total` and previews always find room.
+   */
+  exports: 4,
+  queueExports: 16,
   statementTimeoutMs: 5_000,
   lockTimeoutMs: 1_000,
   /** From the request's arrival at the gate to its answer, waiting included (CONTRACT §10: within 15 s). */

@@ -45,18 +45,41 @@ async function readerOf(pool: pg.Pool, schema: string): Promise<string | null> {
   return role;
 }
 
+/** A reader's connection for one workspace read, with the slots it holds (leaseWorkspace). */
+export interface WorkspaceLease {
+  client: pg.Client;
+  /** Ends the backend at once (a read past its deadline: tenant code may have turned its own timeouts off) and drops the socket. */
+  stop(): Promise<void>;
+  /**
+   * Gives the connection back, once (later calls do nothing): after a clean read
+   * it is reset and kept (./idle.ts), the slots held until the reset is done;
+   * after any failure it is closed and the reader looked up again next time.
+   */
+  end(clean: boolean): Promise<void>;
+}
+
+/** The error a workspace read that failed stands for: timeouts become WorkspaceBusyError (busy for a lock, slow otherwise). */
+export function workspaceReadFailure(error: unknown): unknown {
+  if (error instanceof WorkspaceBusyError) return error;
+  if (isQueryTimeout(error)) return new WorkspaceBusyError(codeOf(error) === '55P03' ? 'busy' : 'slow', error);
+  return error;
+}
+
 /**
- * Runs `work` on a connection logged in as the workspace's reader (an idle one
- * of that reader, reset, or a new login), or returns null when the schema does
- * not exist. Throws an Error when it exists without a reader (fail closed), and
- * WorkspaceBusyError when no slot is free in time, a statement or lock times
- * out, or the whole read passes its deadline. After a clean read the
- * connection is reset and kept (./idle.ts); after any failure it is closed.
+ * A connection logged in as the workspace's reader (an idle one of that
+ * reader, reset, or a new login) once a slot of the workspace, one of all
+ * workspaces and one of each of `extra` are free, waiting until `deadline`;
+ * null when the schema does not exist. Throws an Error when it exists without
+ * a reader (fail closed), WorkspaceBusyError when no slot is free in time.
  */
-export async function withWorkspaceSession<T>(db: Kysely<DB>, schema: string, work: (client: pg.Client) => Promise<T>): Promise<T | null> {
+export async function leaseWorkspace(
+  db: Kysely<DB>,
+  schema: string,
+  deadline: number,
+  extra: readonly Slots[] = [],
+): Promise<WorkspaceLease | null> {
   const pool = poolOf(db);
   if (!pool) throw new Error('workspace reads need a database built by createDatabase');
-  const deadline = Date.now() + WORKSPACE_LIMITS.deadlineMs;
   const role = await readerOf(pool, schema);
   if (!role) {
     const { rowCount } = await pool.query('select from pg_catalog.pg_namespace where nspname = $1', [schema]);
@@ -65,48 +88,76 @@ export async function withWorkspaceSession<T>(db: Kysely<DB>, schema: string, wo
     throw new Error(`workspace ${schema} has no reader role; run the migrations (grant_workspace_reader)`);
   }
   const releases: Array<() => void> = [];
-  try {
-    releases.push(await eachWorkspace.acquire(schema, deadline));
-    releases.push(await everyWorkspace.acquire(deadline));
-  } catch (error) {
-    for (const release of releases) release();
-    if (error instanceof NoSlotError) throw new WorkspaceBusyError('busy', error);
-    throw error;
-  }
   const release = () => {
     for (const done of releases.reverse()) done();
   };
-  let client: pg.Client | undefined;
+  try {
+    for (const slots of extra) releases.push(await slots.acquire(deadline));
+    releases.push(await eachWorkspace.acquire(schema, deadline));
+    releases.push(await everyWorkspace.acquire(deadline));
+  } catch (error) {
+    release();
+    if (error instanceof NoSlotError) throw new WorkspaceBusyError('busy', error);
+    throw error;
+  }
+  let client: pg.Client;
+  try {
+    client = (await idle.take(role)) ?? (await openReaderConnection(db, role, deadline));
+  } catch (error) {
+    readers.delete(schema);
+    release();
+    throw workspaceReadFailure(error);
+  }
+  let ended = false;
+  return {
+    client,
+    stop: () => stopBackend(pool, client),
+    end: async (clean) => {
+      if (ended) return;
+      ended = true;
+      if (clean) {
+        // The reset runs after the answer; the read's slots are held until it is done.
+        void idle.give(role, client).finally(release);
+        return;
+      }
+      readers.delete(schema);
+      await closeQuietly(client);
+      release();
+    },
+  };
+}
+
+/**
+ * Runs `work` on a connection of the workspace's reader (leaseWorkspace), or
+ * returns null when the schema does not exist. Throws an Error when it exists
+ * without a reader (fail closed), and WorkspaceBusyError when no slot is free
+ * in time, a statement or lock times out, or the whole read passes its
+ * deadline. After a clean read the connection is reset and kept (./idle.ts);
+ * after any failure it is closed.
+ */
+export async function withWorkspaceSession<T>(db: Kysely<DB>, schema: string, work: (client: pg.Client) => Promise<T>): Promise<T | null> {
+  const deadline = Date.now() + WORKSPACE_LIMITS.deadlineMs;
+  const lease = await leaseWorkspace(db, schema, deadline);
+  if (!lease) return null;
   let timer: NodeJS.Timeout | undefined;
   let clean = false;
   try {
-    client = (await idle.take(role)) ?? (await openReaderConnection(db, role, deadline));
-    const connected = client;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () => {
-          void stopBackend(pool, connected);
+          void lease.stop();
           reject(new WorkspaceBusyError('slow'));
         },
         Math.max(0, deadline - Date.now()),
       );
     });
-    const result = await Promise.race([work(connected), expired]);
+    const result = await Promise.race([work(lease.client), expired]);
     clean = true;
     return result;
   } catch (error) {
-    if (error instanceof WorkspaceBusyError) throw error;
-    if (isQueryTimeout(error)) throw new WorkspaceBusyError(codeOf(error) === '55P03' ? 'busy' : 'slow', error);
-    throw error;
+    throw workspaceReadFailure(error);
   } finally {
     clearTimeout(timer);
-    if (client && clean) {
-      // The reset runs after the answer; the read's slots are held until it is done.
-      void idle.give(role, client).finally(release);
-    } else {
-      readers.delete(schema);
-      if (client) await closeQuietly(client);
-      release();
-    }
+    await lease.end(clean);
   }
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, createDatabase } from '../../server/db/client';
 import { type TestApp, type TestUser, makeApp, makeUser } from '../helpers/fixtures';
 import { type Answer, type CallOptions, call, httpTarget } from '../helpers/http';
+import { openSse } from '../helpers/sse';
 
 // GET /api/openapi.json is a valid OpenAPI 3.1 document, lists every REST
 // route file, and the real answers of every path (successes and errors)
@@ -150,6 +151,37 @@ describe('real answers match the document', () => {
     const recent = await check(api, `/api/apps/${id()}/stats/api`, 200);
     expect((recent.json as { recent: unknown[] }).recent).toHaveLength(2);
     await check(api, `/api/apps/${id()}/stats/api`, 401, { token: 'ast_unknown' });
+    const live = '/api/apps/{id}/stats/live';
+    await check(live, `/api/apps/${id()}/stats/live`, 404, { token: outsider.token });
+    const stream = await openSse(base, `/api/apps/${id()}/stats/live`, { token: owner.token });
+    await expect.poll(() => stream.events.length).toBeGreaterThan(0);
+    stream.close();
+    const event = ajv.compile({ $ref: `${DOC_ID}#/components/schemas/LiveStatsEvent` });
+    expect([stream.contentType, event(JSON.parse(stream.events[0]?.data ?? 'null'))]).toEqual(['text/event-stream; charset=utf-8', true]);
+    covered.add(`get ${live} 200`);
+    const log = '/api/apps/{id}/stats/invocations';
+    const page = await check(log, `/api/apps/${id()}/stats/invocations?limit=1`, 200);
+    await check(
+      log,
+      `/api/apps/${id()}/stats/invocations?limit=1&cursor=${encodeURIComponent(String((page.json as { nextCursor: string }).nextCursor))}`,
+      200,
+    );
+    await check(log, `/api/apps/${id()}/stats/invocations?cursor=forged`, 400);
+    await check(log, `/api/apps/${id()}/stats/invocations`, 403, { token: viewer.token });
+    const errors = '/api/apps/{id}/stats/errors';
+    const groups = await check(errors, `/api/apps/${id()}/stats/errors`, 200);
+    expect((groups.json as { groups: Array<{ message: string }> }).groups.map((g) => g.message).sort()).toEqual(['HTTP 500', 'boom']);
+    await check(errors, `/api/apps/${id()}/stats/errors?limit=101`, 400);
+    const range = '/api/apps/{id}/stats/range';
+    await check(range, `/api/apps/${id()}/stats/range?tz=Asia/Kathmandu&from=2024-10-26&to=2024-10-28`, 200);
+    await check(range, `/api/apps/${id()}/stats/range`, 200, { token: viewer.token });
+    await check(range, `/api/apps/${id()}/stats/range?tz=Mars/Olympus`, 400);
+    // A download is not JSON: its type and name are what the document promises.
+    const exported = '/api/apps/{id}/stats/tables/{table}/export';
+    const file = await call(base, `/api/apps/${id()}/stats/tables/notes/export?format=csv`, { token: owner.token });
+    expect([file.status, file.headers.get('content-type')]).toEqual([200, 'text/csv; charset=utf-8']);
+    covered.add(`get ${exported} 200`);
+    await check(exported, `/api/apps/${id()}/stats/tables/missing/export?format=csv`, 404);
 
     // Every documented operation had its success answer checked.
     for (const [template, item] of Object.entries(document.paths)) {

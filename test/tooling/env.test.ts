@@ -12,6 +12,8 @@ const NAMES = [
   'LOG_LEVEL',
   'APPSTATS_DATA_DIR',
   'APPSTATS_EMBEDDED',
+  'LIVE_HEARTBEAT_MS',
+  'LIVE_RECHECK_MS',
 ] as const;
 
 const SECRET = 'a-test-secret-of-at-least-32-characters!';
@@ -37,6 +39,8 @@ describe('env()', () => {
       LOG_LEVEL: 'info',
       APPSTATS_DATA_DIR: undefined,
       APPSTATS_EMBEDDED: false,
+      LIVE_HEARTBEAT_MS: 20_000,
+      LIVE_RECHECK_MS: 5_000,
     };
     expect(env()).toEqual(defaults);
     for (const name of NAMES) vi.stubEnv(name, '');

@@ -24,10 +24,10 @@ function firstCut(limit: number, columnCount: number): number {
   return Math.min(MAX_CELL_BYTES, Math.max(16, Math.floor(ROWS_BUDGET_BYTES / Math.max(1, limit * columnCount))));
 }
 
-async function fetchAt(client: pg.Client, text: string, page: { limit: number; offset: number }) {
+async function fetchAt(client: pg.Client, text: string, values: readonly unknown[]) {
   const result = await client.query<Array<string | null>>({
     text,
-    values: [page.limit, String(page.offset)],
+    values: [...values],
     rowMode: 'array',
     types: { getTypeParser: () => (value: string) => value },
   });
@@ -60,8 +60,24 @@ export async function fetchPage(
   page: { limit: number; offset: number },
   extra: readonly string[],
 ): Promise<FetchedPage> {
-  const first = firstCut(page.limit, columns.length);
-  const raw = await fetchAt(client, pageQuery(qualified, columns, keys, first, extra), page);
+  const query = (cut: number, withExtra: readonly string[]) => pageQuery(qualified, columns, keys, cut, withExtra);
+  return fetchPageWith(client, columns, page.limit, query, [page.limit, String(page.offset)], extra);
+}
+
+/**
+ * fetchPage over any page query (`query(cut, extra)`, run with `values`): the
+ * same first cut, sizes and second fetch, for sources other than the preview's.
+ */
+export async function fetchPageWith(
+  client: pg.Client,
+  columns: readonly PageColumn[],
+  limit: number,
+  query: (cut: number, extra: readonly string[]) => string,
+  values: readonly unknown[],
+  extra: readonly string[],
+): Promise<FetchedPage> {
+  const first = firstCut(limit, columns.length);
+  const raw = await fetchAt(client, query(first, extra), values);
   const sizes = sizesOf(raw, columns.length);
   const extras = raw[0]?.slice(columns.length + 2);
   const cut = chooseCut(
@@ -70,7 +86,7 @@ export async function fetchPage(
   );
   const wanting = cut > first && sizes.some((row) => row.some((size) => size !== null && size > first));
   if (!wanting) return { raw, sizes, cut, extras };
-  return { raw: await fetchAt(client, pageQuery(qualified, columns, keys, cut), page), sizes, cut, extras };
+  return { raw: await fetchAt(client, query(cut, []), values), sizes, cut, extras };
 }
 
 /** How a preview counts its table: in the page's own statement, from the catalog, or (empty page) on its own. */

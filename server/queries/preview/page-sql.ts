@@ -25,11 +25,18 @@ export interface PageColumn {
   type: number;
 }
 
-const TEXT_LIKE = new Set([25, 1043, 114]);
-const BYTEA = 17;
+/** Types whose stored value is their printed text (text, varchar, json): measured and sliced without printing. */
+export const TEXT_LIKE: ReadonlySet<number> = new Set([25, 1043, 114]);
+export const BYTEA = 17;
+
+/** Where a page's rows come from: a `from` clause naming its rows `p` (every column of the table, tableoid and ctid), and the `order by` that keeps them in order. */
+export interface PageSource {
+  from: string;
+  order: string;
+}
 
 /** The page subquery: the rows of one page over untouched rows, with tableoid and ctid for tables without a primary key. */
-function pageSource(qualified: string, keys: readonly string[]): { from: string; order: string } {
+function pageSource(qualified: string, keys: readonly string[]): PageSource {
   // Without a primary key, physical order; tableoid first keeps partitions apart.
   // tableoid and ctid cannot clash with a column: PostgreSQL reserves those names.
   const inner = keys.length > 0 ? keys.map((k) => `t.${pg.escapeIdentifier(k)}`) : ['t.tableoid', 't.ctid'];
@@ -41,7 +48,7 @@ function pageSource(qualified: string, keys: readonly string[]): { from: string;
 }
 
 /** The printed size in bytes of a cell (SQL over `ref`), and the printed text itself, without reading a large text or bytea whole. */
-function cellMeasure(column: PageColumn, ref: string, printed: string): { size: string; head: (cut: number) => string } {
+export function cellMeasure(column: PageColumn, ref: string, printed: string): { size: string; head: (cut: number) => string } {
   if (TEXT_LIKE.has(column.type)) return { size: `octet_length(${ref}::text)::int8`, head: (cut) => `left(${ref}::text, ${cut})` };
   if (column.type === BYTEA) {
     return {
@@ -66,6 +73,16 @@ export function pageQuery(
   cut: number = MAX_CELL_BYTES,
   extra: readonly string[] = [],
 ): string {
+  return pageQueryOver(pageSource(qualified, keys), columns, cut, extra);
+}
+
+/** pageQuery over any source of rows (e.g. a keyset page, server/queries/workspace/sorted-rows.ts), with the same cells, cuts and extras. */
+export function pageQueryOver(
+  source: PageSource,
+  columns: readonly PageColumn[],
+  cut: number = MAX_CELL_BYTES,
+  extra: readonly string[] = [],
+): string {
   const lateral: string[] = [];
   const values: string[] = [];
   const heads: string[] = [];
@@ -84,7 +101,6 @@ export function pageQuery(
     heads.push(`case when ${big} then ${measure.head(cut)} end`);
     sizes.push(`case when ${big} then ${measure.size} end`);
   });
-  const source = pageSource(qualified, keys);
   return [
     `select ${[...values, `array_to_json(array[${heads.join(', ')}]::text[])`, `array_to_json(array[${sizes.join(', ')}]::int8[])`, ...extra].join(', ')}`,
     source.from,

@@ -108,19 +108,7 @@ async function readPage(
   page: PreviewPage,
   check: boolean,
 ): Promise<{ preview: TablePreview; fingerprint?: string | null } | null> {
-  const types = new Map<number, TypeInfo>(
-    relation.types.map((t) => [
-      Number(t.oid),
-      { baseType: Number(t.baseType), element: Number(t.element), delimiter: t.delimiter, isArray: t.isArray },
-    ]),
-  );
-  // Domains are reported by their base type, as the wire protocol does.
-  const baseOf = (oid: number): number => {
-    let current = oid;
-    for (let depth = 0; depth < 8 && (types.get(current)?.baseType ?? 0) !== 0; depth++) current = types.get(current)?.baseType ?? current;
-    return current;
-  };
-  const columns: PageColumn[] = relation.columns.map((c) => ({ name: c.name, type: baseOf(Number(c.type)) }));
+  const { types, columns } = pageColumnsOf(relation);
   const qualified = qualifiedName(schema, relation.relname);
   const plan = countPlan(qualified, relation);
   const extra = [...(plan.inPage ? [plan.inPage] : []), ...(check ? checksOf(relation.oid) : [])];
@@ -129,13 +117,7 @@ async function readPage(
   const counted = plan.inPage && fetched.extras ? Number(extras[0]) : undefined;
   const now = check ? { fingerprint: extras.at(-2), reltuples: extras.at(-1) } : undefined;
   const rows = fitRows(fetched.raw, columns, types, fetched.cut);
-  // JavaScript puts integer-like keys ("1", "42") first in an object: `fields` follow the keys' order.
-  const keyOrder = Object.keys(Object.fromEntries(columns.map((c) => [c.name, true])));
-  const byName = new Map(columns.map((c) => [c.name, c]));
-  const fields = keyOrder.flatMap((name) => {
-    const column = byName.get(name);
-    return column ? [{ name, dataTypeID: column.type }] : [];
-  });
+  const fields = fieldsOf(columns);
   const run: RunQuery = async <R>(text: string, values: unknown[] = []) => (await client.query(text, values)).rows as R[];
   if (check && !fetched.extras) return null;
   const total = await plan.finish(counted, now?.reltuples ? Number(now.reltuples) : undefined, run);
@@ -151,11 +133,38 @@ async function readPage(
   return { preview, ...(now ? { fingerprint: now.fingerprint } : {}) };
 }
 
+/** A looked-up relation's types by OID, and its columns with domains resolved to their base types (as the wire protocol reports them). */
+export function pageColumnsOf(relation: Relation): { types: Map<number, TypeInfo>; columns: PageColumn[] } {
+  const types = new Map<number, TypeInfo>(
+    relation.types.map((t) => [
+      Number(t.oid),
+      { baseType: Number(t.baseType), element: Number(t.element), delimiter: t.delimiter, isArray: t.isArray },
+    ]),
+  );
+  const baseOf = (oid: number): number => {
+    let current = oid;
+    for (let depth = 0; depth < 8 && (types.get(current)?.baseType ?? 0) !== 0; depth++) current = types.get(current)?.baseType ?? current;
+    return current;
+  };
+  return { types, columns: relation.columns.map((c) => ({ name: c.name, type: baseOf(Number(c.type)) })) };
+}
+
+/** The `fields` of a page: its columns with their type OIDs, in the order of a row's keys. */
+export function fieldsOf(columns: readonly PageColumn[]): Array<{ name: string; dataTypeID: number }> {
+  // JavaScript puts integer-like keys ("1", "42") first in an object: `fields` follow the keys' order.
+  const keyOrder = Object.keys(Object.fromEntries(columns.map((c) => [c.name, true])));
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  return keyOrder.flatMap((name) => {
+    const column = byName.get(name);
+    return column ? [{ name, dataTypeID: column.type }] : [];
+  });
+}
+
 /**
  * The page's rows cut at `cut`; where JSON escaping made them larger than
  * estimated, cut again lower (from the same printed text) until they fit.
  */
-function fitRows(
+export function fitRows(
   raw: ReadonlyArray<ReadonlyArray<string | null>>,
   columns: readonly PageColumn[],
   types: ReadonlyMap<number, TypeInfo>,

@@ -1,5 +1,8 @@
 import { TRPCError } from '@trpc/server';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { AppRow } from '../../queries/apps';
+import type { DB } from '../../db/types';
 import { listRecentInvocations } from '../../queries/invocations';
 import { getAppFigures, getDailyInvocations } from '../../queries/stats/read';
 import { PageTooWideError } from '../../queries/preview/fit';
@@ -12,7 +15,7 @@ import { appReadProcedure, appWriteProcedure, router } from '../init';
 
 // Rows are checked to be objects but not rebuilt key by key: a record schema would
 // copy them, and a column named __proto__ would not survive the copy.
-const PreviewOutput = PreviewResult.extend({
+export const PreviewOutput = PreviewResult.extend({
   rows: z.array(z.custom<Record<string, unknown>>((row) => typeof row === 'object' && row !== null && !Array.isArray(row))),
   totalRowsEstimated: z.literal(true).optional(),
   cellsCut: z.number().int().positive().optional(),
@@ -29,7 +32,7 @@ function workspaceReadError(error: unknown): unknown {
 }
 
 /** Runs a workspace read, answering its refusals as workspaceReadError says. */
-async function readWorkspace<T>(read: Promise<T>): Promise<T> {
+export async function readWorkspace<T>(read: Promise<T>): Promise<T> {
   try {
     return await read;
   } catch (error) {
@@ -37,17 +40,22 @@ async function readWorkspace<T>(read: Promise<T>): Promise<T> {
   }
 }
 
+/** The figures of GET /stats: views and invocations from the rollups, storage from the workspace's catalog. */
+export async function overviewOf(db: Kysely<DB>, app: AppRow, now: Date): Promise<z.input<typeof StatsOverview>> {
+  const [{ views, api }, storage] = await Promise.all([getAppFigures(db, app.id, now), readWorkspace(getStorageStats(db, app))]);
+  return { appId: app.id, ...views, api, storage };
+}
+
+/** The figures of GET /stats/api: the last 100 invocations and 30 UTC days. */
+export async function apiStatsOf(db: Kysely<DB>, appId: string, now: Date): Promise<z.input<typeof ApiStats>> {
+  const [recent, daily] = await Promise.all([listRecentInvocations(db, appId), getDailyInvocations(db, appId, now)]);
+  return { recent, daily };
+}
+
 /** The four documented stats reads (CONTRACT §5); "now" comes from the context so tests can pin the clock. */
 export const statsRouter = router({
   /** GET /stats: views, invocations and storage of an app; needs read. */
-  overview: appReadProcedure.output(StatsOverview).query(async ({ ctx }) => {
-    const now = ctx.now();
-    const [{ views, api }, storage] = await Promise.all([
-      getAppFigures(ctx.db, ctx.app.id, now),
-      readWorkspace(getStorageStats(ctx.db, ctx.app)),
-    ]);
-    return { appId: ctx.app.id, ...views, api, storage };
-  }),
+  overview: appReadProcedure.output(StatsOverview).query(({ ctx }) => overviewOf(ctx.db, ctx.app, ctx.now())),
 
   /** GET /stats/tables: the workspace's tables with columns, rows and size; needs write. */
   tables: appWriteProcedure
@@ -67,11 +75,5 @@ export const statsRouter = router({
     }),
 
   /** GET /stats/api: the last 100 invocations and 30 days of daily figures; needs write. */
-  api: appWriteProcedure.output(ApiStats).query(async ({ ctx }) => {
-    const [recent, daily] = await Promise.all([
-      listRecentInvocations(ctx.db, ctx.app.id),
-      getDailyInvocations(ctx.db, ctx.app.id, ctx.now()),
-    ]);
-    return { recent, daily };
-  }),
+  api: appWriteProcedure.output(ApiStats).query(({ ctx }) => apiStatsOf(ctx.db, ctx.app.id, ctx.now())),
 });
