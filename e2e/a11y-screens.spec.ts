@@ -36,6 +36,17 @@ const SCREENS: Screen[] = [
   },
   { name: 'table-rows', path: (w) => `/apps/${w.app.naturalId}/tables/items?page=1&size=25`, user: (w) => w.member },
   { name: 'api', path: (w) => `/apps/${w.app.naturalId}/api`, user: (w) => w.owner },
+  {
+    name: 'errors',
+    path: (w) => `/apps/${w.app.naturalId}/errors`,
+    user: (w) => w.owner,
+    prepare: (page) =>
+      page
+        .getByRole('button', { name: /^Show sample/ })
+        .filter({ visible: true })
+        .first()
+        .click(),
+  },
   { name: 'no-access', path: (w) => `/apps/${w.app.naturalId}/tables`, user: (w) => w.viewer },
   { name: 'not-found', path: () => '/apps/no-such-app', user: (w) => w.outsider },
 ];

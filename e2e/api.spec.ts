@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { formatDuration, formatMiB, formatNumber, formatUtc } from '../lib/format';
-import type { ApiStats } from '../server/schemas/stats';
+import type { RangeStats } from '../server/schemas/range';
+import type { InvocationLog } from '../server/schemas/activity';
 import { createWorld, rest, serverDb, signIn, type World } from './fixtures';
 
 let world: World;
@@ -8,19 +9,22 @@ test.beforeAll(async () => {
   world = await createWorld();
 });
 
-const COLUMNS = ['Time (UTC)', 'Method', 'Path', 'User', 'Duration', 'Status', 'Memory', 'Error'];
+const COLUMNS = ['When', 'Method', 'Path', 'User', 'Duration', 'Status', 'Memory', 'Error'];
 
-test('the API page shows GET /stats/api: the 30-day chart and the last 100 invocations', async ({ page }) => {
+test('the API page shows the range chart with its percentiles and the first page of the log', async ({ page }) => {
   await signIn(page, world.member, `/apps/${world.app.naturalId}/api`);
-  const api = await rest<ApiStats>(`/api/apps/${world.app.id}/stats/api`, world.member);
+  const log = await rest<InvocationLog>(`/api/apps/${world.app.id}/stats/invocations`, world.member);
+  const api = { recent: log.items };
   expect(api.recent).toHaveLength(100);
 
-  const total = api.daily.reduce((sum, d) => sum + d.count, 0);
-  const failed = api.daily.reduce((sum, d) => sum + d.errorCount, 0);
+  // The range chart: the last 30 UTC days by default (GET /stats/range), with the duration percentiles.
+  const range = await rest<RangeStats>(`/api/apps/${world.app.id}/stats/range`, world.member);
   await expect(page.getByRole('group', { name: /^Invocations by day/ })).toContainText(
-    `${formatNumber(total)} invocations in the last 30 days, ${formatNumber(failed)} failed`,
+    `${formatNumber(range.totals.invocations)} invocations, ${formatNumber(range.totals.failed)} failed`,
   );
-  await expect(page.getByRole('group', { name: 'Average duration by day, last 30 days' })).toContainText('All times UTC.');
+  const percentiles = page.getByRole('group', { name: 'Duration percentiles by day' });
+  await expect(percentiles).toContainText('All times UTC.');
+  await expect(percentiles.getByRole('listitem')).toHaveText(['p50', 'p95', 'p99']);
 
   const table = page.getByRole('table', { name: /Recent invocations/ });
   await expect(table.getByRole('columnheader')).toHaveText(COLUMNS);
@@ -43,33 +47,34 @@ test('the API page shows GET /stats/api: the 30-day chart and the last 100 invoc
   );
 });
 
-test('filters by status class, method and path', async ({ page }) => {
+test('filters by status, method, route and user, kept in the URL', async ({ page }) => {
   await signIn(page, world.owner, `/apps/${world.app.naturalId}/api`);
-  const api = await rest<ApiStats>(`/api/apps/${world.app.id}/stats/api`, world.owner);
   const rows = page.getByRole('table', { name: /Recent invocations/ }).locator('tbody tr');
-  await expect(rows).toHaveCount(api.recent.length);
+  await expect(rows).toHaveCount(100);
+  const count = async (query: string) =>
+    (await rest<InvocationLog>(`/api/apps/${world.app.id}/stats/invocations?${query}`, world.owner)).items.length;
 
-  const ok = api.recent.filter((r) => r.statusCode >= 200 && r.statusCode < 300).length;
   // The rows are server-rendered: a choice made before the page hydrated is lost, so it is made again until it holds.
   await expect(async () => {
-    await page.getByLabel('Status').selectOption('2xx');
-    await expect(rows).toHaveCount(ok, { timeout: 1_000 });
+    await page.getByRole('combobox', { name: 'Status', exact: true }).selectOption('4xx');
+    await expect(page).toHaveURL(/status=4xx/, { timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
-  await expect(page.getByText(`${formatNumber(ok)} of the last 100 invocations match.`)).toBeVisible();
+  await expect(rows).toHaveCount(await count('status=4xx'));
 
-  await page.getByLabel('Status').selectOption('all');
-  const posts = api.recent.filter((r) => r.method === 'POST').length;
-  await page.getByLabel('Method').selectOption('POST');
-  await expect(rows).toHaveCount(posts);
+  await page.getByRole('combobox', { name: 'Status', exact: true }).selectOption({ label: 'All statuses' });
+  await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('DELETE');
+  await expect(page).toHaveURL(/\?method=DELETE$/);
+  await expect(rows).toHaveCount(await count('method=DELETE'));
 
-  await page.getByLabel('Method').selectOption('all');
-  const first = api.recent.find((r) => r.path.startsWith('/api/items/'));
-  expect(first).toBeDefined();
-  await page.getByLabel('Search path').fill(first?.path ?? '');
-  await expect(rows).toHaveCount(api.recent.filter((r) => r.path.includes(first?.path ?? '')).length);
-
-  await page.getByLabel('Search path').fill('/nothing/like/this');
+  await page.getByRole('combobox', { name: 'Route', exact: true }).fill('/api/items');
+  await expect(page).toHaveURL(/route=%2Fapi%2Fitems/);
   await expect(page.getByText('No invocation matches these filters')).toBeVisible();
+
+  await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('POST');
+  await page.getByRole('combobox', { name: 'User', exact: true }).fill('anonymous');
+  await expect(page).toHaveURL(/user=anonymous/);
+  await expect(rows).toHaveCount(await count('method=POST&route=%2Fapi%2Fitems&user=anonymous'));
+  await expect(rows.locator('td:nth-of-type(4)')).toHaveText(Array(await rows.count()).fill('anonymous'));
 });
 
 test('a failed invocation shows its status with words and its error expands', async ({ page }) => {

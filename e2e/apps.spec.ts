@@ -46,6 +46,6 @@ test('a user with no readable app sees the empty state', async ({ page }) => {
     await expect(page.getByText('No apps yet')).toBeVisible();
   } else {
     expect(readable.every((app) => app.visibility === 'public' && app.role === null)).toBe(true);
-    await expect(page.getByText('Role: reader')).toHaveCount(readable.length);
+    await expect(page.getByText('Role: public reader')).toHaveCount(readable.length);
   }
 });

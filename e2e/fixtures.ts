@@ -2,6 +2,7 @@ import { type Page, expect } from '@playwright/test';
 import { type Kysely, sql } from 'kysely';
 import { type Database, createDatabase } from '../server/db/client';
 import { seedInvocations, seedViews } from '../server/seed/events';
+import { seedDemoData } from '../server/seed/index';
 import type { DB } from '../server/db/types';
 import { type TestApp, type TestUser, makeApp, makeUser } from '../test/helpers/fixtures';
 
@@ -40,6 +41,26 @@ const ROUTES = [
   { method: 'POST', path: '/api/items', weight: 3, baseMs: 180, okStatus: 201 },
   { method: 'DELETE', path: '/api/items/:id', weight: 1, baseMs: 90, okStatus: 204 },
 ];
+
+/**
+ * The demo seed (`npm run dev`'s logins and apps) in the server's database, for
+ * the specs that sign in as olivia and the others: seeded once, whichever spec
+ * asks first, under an advisory lock so two workers do not seed it twice.
+ */
+export async function ensureDemoSeed(): Promise<void> {
+  const db = serverDb();
+  await db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(hashtext('appstats.e2e.demo-seed'))`.execute(connection);
+    try {
+      const { rows } = await sql<{ found: boolean }>`select exists (select 1 from users where username = 'olivia') as found`.execute(
+        connection,
+      );
+      if (!rows[0]?.found) await seedDemoData(db, { onlyWhenEmpty: false });
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext('appstats.e2e.demo-seed'))`.execute(connection);
+    }
+  });
+}
 
 /** Users of every role, an app with data and tables, and an app with nothing. */
 export async function createWorld(): Promise<World> {

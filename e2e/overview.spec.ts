@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { formatBytes, formatDuration, formatNumber, formatPercent, formatUtc } from '../lib/format';
-import type { ApiStats, StatsOverview } from '../server/schemas/stats';
+import type { RangeStats } from '../server/schemas/range';
+import type { StatsOverview } from '../server/schemas/stats';
 import { makeApp } from '../test/helpers/fixtures';
 import { createWorld, rest, serverDb, signIn, type World } from './fixtures';
 
@@ -9,36 +10,35 @@ test.beforeAll(async () => {
   world = await createWorld();
 });
 
-test('the overview shows the figures of GET /stats, the charts and storage', async ({ page }) => {
+test('the overview shows the range figures of GET /stats/range beside the all-time ones, the charts and storage', async ({ page }) => {
   await signIn(page, world.owner, `/apps/${world.app.naturalId}`);
   const stats = await rest<StatsOverview>(`/api/apps/${world.app.id}/stats`, world.owner);
-  const api = await rest<ApiStats>(`/api/apps/${world.app.id}/stats/api`, world.owner);
+  const range = await rest<RangeStats>(`/api/apps/${world.app.id}/stats/range`, world.owner);
+  const { totals } = range;
   const card = (name: string) => page.getByRole('group', { name, exact: true });
 
-  await expect(card('Views')).toContainText(formatNumber(stats.totalViews));
-  await expect(card('Views')).toContainText(`${formatNumber(stats.views7d)} in 7 days · ${formatNumber(stats.views30d)} in 30 days`);
+  await expect(card('Views')).toContainText(formatNumber(totals.views));
+  await expect(card('Views')).toContainText(`${formatNumber(stats.totalViews)} all time`);
+  await expect(card('Views')).toContainText(/[↑↓±n].* vs previous period/);
   await expect(card('Unique viewers')).toContainText(formatNumber(stats.uniqueViewers));
   await expect(card('Last viewed').locator('time')).toHaveAttribute('datetime', stats.lastViewedAt ?? '');
   await expect(card('Last viewed')).toContainText(formatUtc(stats.lastViewedAt ?? ''));
-  await expect(card('Invocations (30 days)')).toContainText(formatNumber(stats.api.invocations30d));
-  await expect(card('Invocations (30 days)')).toContainText(
-    `${formatNumber(stats.api.invocations7d)} in 7 days · ${formatNumber(stats.api.totalInvocations)} all time`,
-  );
-  await expect(card('Avg duration')).toContainText(formatDuration(stats.api.avgDurationMs));
-  await expect(card('Error rate')).toContainText(formatPercent(stats.api.errorRate30d));
-  await expect(card('Error rate')).toContainText(`${formatNumber(stats.api.errorCount30d)} failed in 30 days`);
-  await expect(card('Peak memory')).toContainText(formatBytes(stats.api.peakMemoryBytes));
-  await expect(card('Compute time')).toContainText(formatDuration(stats.api.totalComputeMs));
+  await expect(card('Invocations')).toContainText(formatNumber(totals.invocations));
+  await expect(card('Invocations')).toContainText(`${formatNumber(stats.api.totalInvocations)} all time`);
+  await expect(card('Avg duration')).toContainText(formatDuration(totals.avgDurationMs));
+  await expect(card('Error rate')).toContainText(formatPercent(totals.errorRate));
+  await expect(card('Error rate')).toContainText(`${formatNumber(totals.failed)} failed`);
+  await expect(card('Peak memory')).toContainText(formatBytes(totals.peakMemoryBytes));
+  await expect(card('Compute time')).toContainText(formatDuration(totals.computeMs));
+  await expect(page.getByText('All days and times in UTC')).toBeVisible();
 
-  const views = page.getByRole('group', { name: 'Views by day, last 7 days' });
-  await expect(views).toContainText(`${formatNumber(stats.views7d)} views in the last 7 days`);
+  const views = page.getByRole('group', { name: 'Views by day' });
+  await expect(views).toContainText(`${formatNumber(totals.views)} views in this range`);
   await expect(views).toContainText('All times UTC.');
   await expect(views.locator('svg.recharts-surface')).toBeVisible();
 
-  const total = api.daily.reduce((sum, d) => sum + d.count, 0);
-  const failed = api.daily.reduce((sum, d) => sum + d.errorCount, 0);
   const calls = page.getByRole('group', { name: /^Invocations by day/ });
-  await expect(calls).toContainText(`${formatNumber(total)} invocations in the last 30 days, ${formatNumber(failed)} failed`);
+  await expect(calls).toContainText(`${formatNumber(totals.invocations)} invocations, ${formatNumber(totals.failed)} failed`);
 
   const storage = `${formatBytes(stats.storage.schemaSize)} of ${formatBytes(stats.storage.quotaBytes)} (${formatPercent(stats.storage.quotaPercent)})`;
   await expect(page.getByRole('meter', { name: 'Workspace storage used' })).toHaveAttribute('aria-valuetext', storage);
@@ -46,13 +46,33 @@ test('the overview shows the figures of GET /stats, the charts and storage', asy
   await expect(page.getByText('Updated', { exact: false }).first()).toBeVisible();
 });
 
+test('the cards show the change against the previous period, in words for screen readers', async ({ page }) => {
+  const db = serverDb();
+  const fresh = await makeApp(db, world.owner);
+  const day = 86_400_000;
+  const now = Date.now();
+  // 4 views in the range, 2 in the 30 days before it: up 100 %.
+  await db
+    .insertInto('view_events')
+    .values(
+      [1, 2, 3, 4]
+        .map((i) => ({ app_id: fresh.id, viewed_at: new Date(now - i * 3_600_000) }))
+        .concat([40, 41].map((d) => ({ app_id: fresh.id, viewed_at: new Date(now - d * day) }))),
+    )
+    .execute();
+  await signIn(page, world.owner, `/apps/${fresh.naturalId}`);
+  const views = page.getByRole('group', { name: 'Views', exact: true });
+  await expect(views).toContainText('↑ 100 % vs previous period');
+  await expect(views.getByText('up 100 percent against the previous period')).toBeAttached();
+});
+
 test('an app without a workspace says so instead of a storage bar; no events read as empty', async ({ page }) => {
   await signIn(page, world.owner, `/apps/${world.bare.naturalId}`);
-  await expect(page.getByText('This app has no workspace')).toBeVisible();
+  await expect(page.getByText('This app has no workspace, so')).toBeVisible();
   await expect(page.getByRole('meter')).toHaveCount(0);
   await expect(page.getByRole('group', { name: 'Views', exact: true })).toContainText('0');
-  await expect(page.getByRole('group', { name: 'Last viewed' })).toContainText('Never');
-  await expect(page.getByText('No invocations in the last 30 days')).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Last viewed' })).toContainText('no views yet');
+  await expect(page.getByText('No invocations in this range')).toBeVisible();
 });
 
 test('a view inserted into view_events shows after a refresh', async ({ page }) => {
@@ -60,10 +80,10 @@ test('a view inserted into view_events shows after a refresh', async ({ page }) 
   const fresh = await makeApp(db, world.owner);
   await signIn(page, world.owner, `/apps/${fresh.naturalId}`);
   const views = page.getByRole('group', { name: 'Views', exact: true });
-  await expect(views).toContainText('0 in 7 days');
+  await expect(views).toContainText('0 all time');
   await db.insertInto('view_events').values({ app_id: fresh.id, viewer_id: world.member.id }).execute();
   await page.reload();
-  await expect(views).toContainText('1 in 7 days · 1 in 30 days');
+  await expect(views).toContainText('1 all time');
   await expect(page.getByRole('group', { name: 'Unique viewers' })).toContainText('1');
   await expect(page.getByRole('group', { name: 'Last viewed' })).toContainText(/just now|\d+ s ago/);
 });
@@ -95,7 +115,7 @@ test('the figures refresh by themselves every 30 s', async ({ page }) => {
   await page.clock.install();
   await signIn(page, world.owner, `/apps/${fresh.naturalId}`);
   const views = page.getByRole('group', { name: 'Views', exact: true });
-  await expect(views).toContainText('0 in 7 days');
+  await expect(views).toContainText('0 all time');
   await db
     .insertInto('view_events')
     .values([
@@ -104,6 +124,6 @@ test('the figures refresh by themselves every 30 s', async ({ page }) => {
     ])
     .execute();
   await page.clock.fastForward('00:31');
-  await expect(views).toContainText('2 in 7 days · 2 in 30 days');
+  await expect(views).toContainText('2 all time');
   await expect(page.getByText(/Updated \d+ s ago/).first()).toBeVisible();
 });

@@ -43,7 +43,7 @@ test('the tables list shows what GET /stats/tables gives: rows, size, columns', 
     ['id', 'integer', 'no', 'PK'],
     ['label', 'text', 'no', 'IDX'],
     ['note', 'text', 'yes', ''],
-    ['tags', 'ARRAY', 'yes', ''],
+    ['tags', 'text[]', 'yes', ''],
   ];
   for (const [name, type, nullable, keys] of expected) {
     const cells = column(name).getByRole('cell');
@@ -98,7 +98,7 @@ test('paging through a table visits every row once, in the order of GET preview'
 test('column headers carry types; NULL, empty text and long values read differently', async ({ page }) => {
   await signIn(page, world.owner, `/apps/${world.app.naturalId}/tables/items`);
   const region = rowsRegion(page, 'items');
-  await expect(region.getByRole('columnheader', { name: 'id integer' })).toBeVisible();
+  await expect(region.getByRole('columnheader', { name: /^Sort by id, ascending integer$/ })).toBeVisible();
   await expect(region.getByRole('columnheader', { name: 'payload jsonb' })).toBeVisible();
   await expect(region.getByRole('columnheader', { name: 'created_at timestamp with time zone' })).toBeVisible();
   const api = await rest<PreviewResult>(`/api/apps/${world.app.id}/stats/tables/items/preview`, world.owner, {
@@ -117,13 +117,15 @@ test('column headers carry types; NULL, empty text and long values read differen
   await expect(longNote).toContainText('long note long note long note long note long note long note long note long note');
 });
 
-test('a table without primary key pages too; an empty table and an unknown one say so', async ({ page }) => {
+test('a table without primary key pages too; an empty table says so, an unknown one is the 404 page', async ({ page }) => {
   await signIn(page, world.member, `/apps/${world.app.naturalId}/tables/audit_log`);
   await expect(page.getByRole('status').filter({ hasText: /^Rows/ })).toHaveText('Rows 1–25 of 30');
   await page.goto(`/apps/${world.app.naturalId}/tables/empty_things`);
   await expect(page.getByText('This table has no rows yet')).toBeVisible();
-  await page.goto(`/apps/${world.app.naturalId}/tables/nope`);
-  await expect(page.getByText('There is no table “nope”')).toBeVisible();
+  // A table that is not there is the 404 page with status 404, as an unknown app is.
+  const missing = await page.goto(`/apps/${world.app.naturalId}/tables/nope`);
+  expect(missing?.status()).toBe(404);
+  await expect(page.getByText('404', { exact: true })).toBeVisible();
 });
 
 test('a page that fails to load says so and Retry loads it', async ({ page }) => {
@@ -157,7 +159,7 @@ test('a viewer sees the "no access" state on both table pages', async ({ page })
 
 test('an app without a workspace has no tables to list', async ({ page }) => {
   await signIn(page, world.owner, `/apps/${world.bare.naturalId}/tables`);
-  await expect(page.getByText('This app has no workspace')).toBeVisible();
+  await expect(page.getByText('This app has no workspace', { exact: true })).toBeVisible();
 });
 
 test('a page whose values would pass 1 MiB says which were cut, and to how much', async ({ page }) => {

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { Sparkline } from '@/components/charts/sparkline';
 import { Badge } from '@/components/ui/badge';
 import { Skeleton } from '@/components/ui/skeleton';
+import { roleLabel } from '@/lib/app-roles';
 import { formatNumber } from '@/lib/format';
 import type { RouterOutputs } from '@/trpc/react';
 
@@ -9,7 +10,15 @@ type App = RouterOutputs['apps']['list'][number];
 type Spark = RouterOutputs['apps']['sparklines'][number];
 
 /** One card per app: name (the link), natural id, role, and views over 7 days as bars and as text. */
-export function AppCards({ apps, sparklines }: { apps: App[]; sparklines: Spark[] | undefined }) {
+export function AppCards({
+  apps,
+  sparklines,
+  platformAdmin = false,
+}: {
+  apps: App[];
+  sparklines: Spark[] | undefined;
+  platformAdmin?: boolean;
+}) {
   const byApp = new Map((sparklines ?? []).map((s) => [s.appId, s]));
   return (
     <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
@@ -21,7 +30,7 @@ export function AppCards({ apps, sparklines }: { apps: App[]; sparklines: Spark[
             className="relative flex min-w-0 flex-col gap-3 rounded-xl border border-line bg-surface p-4 focus-within:ring-2 focus-within:ring-accent"
           >
             <div className="min-w-0">
-              <h2 className="truncate text-base font-semibold">
+              <h2 className="text-base font-semibold break-words">
                 <Link
                   href={`/apps/${encodeURIComponent(app.naturalId)}`}
                   className="after:absolute after:inset-0 hover:underline focus-visible:outline-none"
@@ -33,7 +42,7 @@ export function AppCards({ apps, sparklines }: { apps: App[]; sparklines: Spark[
                 <Badge mono>{app.naturalId}</Badge>
                 {app.visibility === 'public' && <Badge tone="accent">public</Badge>}
                 <span>
-                  Role: <span className="text-fg">{app.role ?? 'reader'}</span>
+                  Role: <span className="text-fg">{roleLabel(app.role, app.visibility, platformAdmin)}</span>
                 </span>
               </div>
             </div>

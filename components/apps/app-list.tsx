@@ -3,17 +3,20 @@
 import { QueryView } from '@/components/ui/query-view';
 import { EmptyState } from '@/components/ui/states';
 import { UpdatedAgo } from '@/components/ui/updated-ago';
+import { appsHeading } from '@/lib/app-roles';
 import { trpc } from '@/trpc/react';
 import { AppCards, AppCardsSkeleton } from './app-cards';
 
-/** The apps the user can read, with their 7-day views. */
+/** The apps the user can read, with their 7-day views; headed "Your apps" only for someone with a role on one. */
 export function AppList() {
   const apps = trpc.apps.list.useQuery();
   const sparklines = trpc.apps.sparklines.useQuery();
+  const me = trpc.auth.me.useQuery();
+  const platformAdmin = me.data?.isAdmin === true;
   return (
     <div className="space-y-4 pt-6">
       <div className="flex items-center justify-between gap-4">
-        <h1 className="text-2xl font-semibold tracking-tight">Your apps</h1>
+        <h1 className="text-2xl font-semibold tracking-tight">{apps.data ? appsHeading(apps.data, platformAdmin) : 'Apps'}</h1>
         <UpdatedAgo updatedAt={sparklines.dataUpdatedAt || apps.dataUpdatedAt} fetching={apps.isFetching || sparklines.isFetching} />
       </div>
       <QueryView query={apps} what="your apps" skeleton={<AppCardsSkeleton />}>
@@ -26,7 +29,7 @@ export function AppList() {
               </EmptyState>
             </div>
           ) : (
-            <AppCards apps={list} sparklines={sparklines.data} />
+            <AppCards apps={list} sparklines={sparklines.data} platformAdmin={platformAdmin} />
           )
         }
       </QueryView>

@@ -1,5 +1,5 @@
 import { Badge } from '@/components/ui/badge';
-import { canManageApp } from '@/lib/app-roles';
+import { canManageApp, roleLabel } from '@/lib/app-roles';
 import { AppTabs } from './app-tabs';
 
 export interface HeaderApp {
@@ -8,15 +8,12 @@ export interface HeaderApp {
   name: string;
   visibility: 'private' | 'public';
   role: string | null;
-}
-
-function roleLabel(role: string | null, visibility: 'private' | 'public'): string {
-  if (role) return role;
-  return visibility === 'public' ? 'public reader' : 'reader';
+  canWrite: boolean;
+  hasWorkspace: boolean;
 }
 
 /** App name, natural id, public badge and the caller's role; then the tabs. */
-export function AppHeader({ app, routeId }: { app: HeaderApp; routeId: string }) {
+export function AppHeader({ app, routeId, platformAdmin = false }: { app: HeaderApp; routeId: string; platformAdmin?: boolean }) {
   return (
     <div className="pt-6">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
@@ -30,10 +27,10 @@ export function AppHeader({ app, routeId }: { app: HeaderApp; routeId: string })
           </Badge>
         )}
         <span className="text-sm text-muted">
-          Your role: <span className="font-medium text-fg">{roleLabel(app.role, app.visibility)}</span>
+          Your role: <span className="font-medium text-fg">{roleLabel(app.role, app.visibility, platformAdmin)}</span>
         </span>
       </div>
-      <AppTabs routeId={routeId} canManage={canManageApp(app.role)} />
+      <AppTabs routeId={routeId} canManage={canManageApp(app.role)} canWrite={app.canWrite} hasWorkspace={app.hasWorkspace} />
     </div>
   );
 }

@@ -18,16 +18,72 @@ const th =
   'sticky top-0 z-10 border-b border-line bg-surface-muted px-3 py-2 text-xs font-semibold uppercase tracking-wide text-muted whitespace-nowrap';
 const td = 'border-b border-line px-3 py-1.5 align-top';
 
-/** The recent invocations, newest first, in a box that scrolls sideways on a phone. */
+/** When a call started: how long ago, with the exact UTC instant in `title` (the same on the table and the cards). */
+function When({ at, now }: { at: string; now: number }) {
+  return (
+    <time dateTime={at} title={formatUtc(at, true)}>
+      {formatRelative(at, now)}
+    </time>
+  );
+}
+
+/** On a phone, one card per call: nothing hidden off to the side, every figure whole. */
+function InvocationCards({ rows, now }: { rows: Invocation[]; now: number }) {
+  return (
+    <ul aria-label="Recent invocations" className="divide-y divide-line border-t border-line sm:hidden">
+      {rows.map((row, index) => (
+        <li key={`${row.startedAt}-${index}`} className="space-y-1 px-4 py-2.5 text-sm">
+          <div className="flex items-center justify-between gap-2">
+            <span className="flex min-w-0 items-center gap-2">
+              <span className="rounded bg-surface-muted px-1.5 py-px font-mono text-xs font-semibold">{row.method}</span>
+              <StatusChip code={row.statusCode} />
+            </span>
+            <span className="shrink-0 text-xs text-muted">
+              <When at={row.startedAt} now={now} />
+            </span>
+          </div>
+          <p className="font-mono text-xs break-all">{row.path}</p>
+          <p className="tabular flex flex-wrap gap-x-3 text-xs text-muted">
+            <span>{row.username ?? <span className="italic">anonymous</span>}</span>
+            <span>{formatDuration(row.durationMs)}</span>
+            {row.memoryPeakBytes !== null && <span>{formatMiB(row.memoryPeakBytes)}</span>}
+          </p>
+          {row.error && (
+            <div className="text-xs">
+              <ExpandableText text={row.error} label={`the error at ${formatUtc(row.startedAt, true)}`} width="max-w-[16rem]" />
+            </div>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * The recent invocations, newest first: a table on wider screens (scrolling
+ * sideways in its own box if it must), a card per call on a phone. Times read
+ * "3 min ago" with the exact UTC instant on hover.
+ */
 export function InvocationTable({ rows, now }: { rows: Invocation[]; now: number }) {
   return (
-    <div className="relative max-h-[70vh] overflow-auto" tabIndex={0} role="region" aria-label="Recent invocations">
+    <>
+      <InvocationCards rows={rows} now={now} />
+      <InvocationGrid rows={rows} now={now} />
+    </>
+  );
+}
+
+function InvocationGrid({ rows, now }: { rows: Invocation[]; now: number }) {
+  return (
+    <div className="relative hidden max-h-[70vh] overflow-auto sm:block" tabIndex={0} role="region" aria-label="Recent invocations">
       <table className="min-w-full border-separate border-spacing-0 text-sm">
-        <caption className="sr-only">Recent invocations, newest first. Times in UTC.</caption>
+        <caption className="sr-only">
+          Recent invocations, newest first. Each time says how long ago; its exact UTC instant is its title.
+        </caption>
         <thead>
           <tr>
             <th scope="col" className={`${th} text-left`}>
-              Time (UTC)
+              When
             </th>
             <th scope="col" className={`${th} text-left`}>
               Method
@@ -56,9 +112,7 @@ export function InvocationTable({ rows, now }: { rows: Invocation[]; now: number
           {rows.map((row, index) => (
             <tr key={`${row.startedAt}-${index}`}>
               <td className={`${td} whitespace-nowrap`}>
-                <time dateTime={row.startedAt} title={formatUtc(row.startedAt, true)}>
-                  {formatRelative(row.startedAt, now)}
-                </time>
+                <When at={row.startedAt} now={now} />
               </td>
               <td className={td}>
                 <span className="rounded bg-surface-muted px-1.5 py-px font-mono text-xs font-semibold">{row.method}</span>

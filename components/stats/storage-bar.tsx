@@ -27,7 +27,7 @@ export function StorageBar({ storage }: { storage: Storage }) {
       <p className="flex flex-wrap items-baseline justify-between gap-x-4 text-sm">
         <span className="tabular font-medium">{sentence}</span>
         <span className="text-muted">
-          {storage.tableCount === 1 ? '1 table' : `${formatNumber(storage.tableCount)} tables`}
+          {storage.tableCount === 1 ? '1 table' : `${formatNumber(storage.tableCount)} tables`}, size incl. the migrations table
           {tone.word && <span className={`ml-2 font-medium ${tone.text}`}>{tone.word}</span>}
         </span>
       </p>

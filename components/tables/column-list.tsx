@@ -1,12 +1,19 @@
+'use client';
+
 import { Badge } from '@/components/ui/badge';
-import type { RouterOutputs } from '@/trpc/react';
+import { type RouterOutputs, trpc } from '@/trpc/react';
 
 type Column = RouterOutputs['stats']['tables'][number]['columns'][number];
 
-/** A table's columns in their order: name, type, nullable, and PK / IDX badges. */
-export function ColumnList({ table, columns }: { table: string; columns: Column[] }) {
+/**
+ * A table's columns in their order: name, type, nullable, and PK / IDX badges.
+ * Types read as the rows page names them (`text[]`, not the catalog's `ARRAY`).
+ */
+export function ColumnList({ appId, table, columns }: { appId: string; table: string; columns: Column[] }) {
+  const described = trpc.workspace.columns.useQuery({ appId, table }, { retry: false });
+  const types = new Map((described.data?.columns ?? []).map((c) => [c.name, c.type]));
   return (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto" role="region" aria-label={`Columns of ${table}, scrolls sideways`} tabIndex={0}>
       <table className="w-auto border-collapse text-sm">
         <caption className="sr-only">Columns of {table}</caption>
         <thead>
@@ -31,7 +38,7 @@ export function ColumnList({ table, columns }: { table: string; columns: Column[
               <th scope="row" className="py-1 pr-6 text-left font-mono font-normal">
                 {column.name}
               </th>
-              <td className="py-1 pr-6 font-mono text-muted">{column.type}</td>
+              <td className="py-1 pr-6 font-mono text-muted">{types.get(column.name) ?? column.type}</td>
               <td className="py-1 pr-6">{column.nullable ? 'yes' : 'no'}</td>
               <td className="flex gap-1 py-1">
                 {column.primaryKey && (

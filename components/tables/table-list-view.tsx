@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { Fragment, useState } from 'react';
+import { BreakableName } from '@/components/ui/breakable-name';
 import { Skeleton } from '@/components/ui/skeleton';
 import { formatBytes, formatNumber, formatRowCount } from '@/lib/format';
 import type { RouterOutputs } from '@/trpc/react';
@@ -49,12 +50,12 @@ export function TableListView({ appId, tables }: { appId: string; tables: Table[
             return (
               <Fragment key={table.name}>
                 <tr className="border-b border-line last:border-b-0">
-                  <th scope="row" className={`${td} break-all text-left font-mono font-medium`}>
+                  <th scope="row" className={`${td} text-left font-mono font-medium break-words`}>
                     <Link
                       href={`/apps/${encodeURIComponent(appId)}/tables/${encodeURIComponent(table.name)}`}
                       className="text-accent underline-offset-2 hover:underline"
                     >
-                      {table.name}
+                      <BreakableName name={table.name} />
                     </Link>
                   </th>
                   <td
@@ -86,7 +87,7 @@ export function TableListView({ appId, tables }: { appId: string; tables: Table[
                 {expanded && (
                   <tr id={panelId} className="border-b border-line bg-surface-muted/50 last:border-b-0">
                     <td colSpan={4} className="max-w-0 px-3 py-3 sm:px-4">
-                      <ColumnList table={table.name} columns={table.columns} />
+                      <ColumnList appId={appId} table={table.name} columns={table.columns} />
                     </td>
                   </tr>
                 )}

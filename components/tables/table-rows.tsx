@@ -1,19 +1,23 @@
 'use client';
 
-import { keepPreviousData } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useSearchParams } from 'next/navigation';
+import { BreakableName } from '@/components/ui/breakable-name';
 import { Card } from '@/components/ui/card';
 import { QueryView } from '@/components/ui/query-view';
 import { EmptyState } from '@/components/ui/states';
 import { UpdatedAgo } from '@/components/ui/updated-ago';
-import { formatBytes, formatNumber } from '@/lib/format';
+import { formatBytes } from '@/lib/format';
 import { parsePaging } from '@/lib/paging';
 import { errorCode } from '@/trpc/errors';
 import { trpc } from '@/trpc/react';
-import { Pager } from './pager';
+import { GridBody } from './grid-body';
+import { Pager, lastPageOf } from './pager';
 import { typeName } from './pg-types';
-import { type GridColumn, RowsGrid, RowsSkeleton } from './rows-grid';
+import { type GridColumn, RowsSkeleton } from './rows-grid';
+import { parseSort } from './grid-sort';
+import { useRowsPage } from './use-rows-page';
+import { TableDownload } from './table-download';
 
 /** The catalog's type name, or a more telling one for arrays and user-defined types ("text[]" rather than "ARRAY"). */
 function columnType(declared: string | undefined, oid: number): string {
@@ -21,21 +25,27 @@ function columnType(declared: string | undefined, oid: number): string {
   return typeName(oid, declared);
 }
 
-/** Paged rows of one workspace table; page and size live in the URL (?page=2&size=50). */
+/**
+ * Paged rows of one workspace table; page, size and sort live in the URL
+ * (?page=2&size=50, ?sort=placed_at&dir=desc). The primary key and indexed
+ * columns sort (keyset-paged by workspace.sortedRows); a row opens whole.
+ */
 export function TableRows({ appId, table }: { appId: string; table: string }) {
   const pathname = usePathname();
   const search = useSearchParams();
   const { page, size } = parsePaging({ page: search.get('page'), size: search.get('size') });
-  const preview = trpc.stats.preview.useQuery(
-    { appId, table, limit: size, offset: (page - 1) * size },
-    { placeholderData: keepPreviousData },
-  );
+  const sort = parseSort(search.get('sort'), search.get('dir'));
+  const rows = useRowsPage(appId, table, page, size, sort);
   const tables = trpc.stats.tables.useQuery({ appId });
+  const described = trpc.workspace.columns.useQuery({ appId, table });
   const info = tables.data?.find((t) => t.name === table);
+  const href = (params: Record<string, string>) => `${pathname}?${new URLSearchParams(params)}`;
+  const go = (params: Record<string, string>) => window.history.pushState(null, '', href(params));
+  const sortParams: Record<string, string> = sort ? { sort: sort.column, dir: sort.direction } : {};
 
-  function go(nextPage: number, nextSize = size) {
-    const params = new URLSearchParams({ page: String(nextPage), size: String(nextSize) });
-    window.history.pushState(null, '', `${pathname}?${params}`);
+  function onSort(column: string) {
+    const direction = sort?.column === column && sort.direction === 'asc' ? 'desc' : 'asc';
+    go({ sort: column, dir: direction, size: String(size) });
   }
 
   const back = (
@@ -43,7 +53,7 @@ export function TableRows({ appId, table }: { appId: string; table: string }) {
       ← All tables
     </Link>
   );
-  if (errorCode(preview.error) === 'NOT_FOUND' && !preview.data) {
+  if (errorCode(rows.query.error) === 'NOT_FOUND' && !rows.query.data) {
     return (
       <div className="space-y-3">
         {back}
@@ -57,58 +67,73 @@ export function TableRows({ appId, table }: { appId: string; table: string }) {
     <div className="space-y-3">
       {back}
       <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
-        <h2 className="min-w-0 break-all font-mono text-lg font-semibold">{table}</h2>
+        <h2 className="min-w-0 font-mono text-lg font-semibold break-words">
+          <BreakableName name={table} />
+        </h2>
         <p className="flex flex-wrap items-baseline gap-x-3 text-sm text-muted">
           {info && (
             <span>
               {info.columns.length} columns · {formatBytes(info.sizeBytes)}
             </span>
           )}
-          <UpdatedAgo updatedAt={preview.dataUpdatedAt} fetching={preview.isFetching} />
+          <UpdatedAgo updatedAt={rows.query.dataUpdatedAt} fetching={rows.query.isFetching} />
+          <TableDownload appId={appId} table={table} />
         </p>
       </div>
+      {sort && (
+        <p className="text-sm text-muted">
+          Sorted by <span className="font-mono text-fg">{sort.column}</span>, {sort.direction === 'asc' ? 'ascending' : 'descending'}.{' '}
+          <Link href={href({ size: String(size) })} className="text-accent underline underline-offset-2">
+            Clear sort
+          </Link>
+        </p>
+      )}
       <Card className="min-w-0 overflow-hidden">
-        <QueryView query={preview} what="the rows" skeleton={<RowsSkeleton rows={Math.min(size, 12)} />}>
+        <QueryView query={rows.query} what="the rows" skeleton={<RowsSkeleton rows={Math.min(size, 12)} />}>
           {(result) => {
-            const types = new Map((info?.columns ?? []).map((c) => [c.name, c.type]));
+            const byName = new Map((described.data?.columns ?? []).map((c) => [c.name, c]));
+            const declared = new Map((info?.columns ?? []).map((c) => [c.name, c.type]));
             const columns: GridColumn[] = result.fields.map((f) => ({
               name: f.name,
               oid: f.dataTypeID,
-              type: columnType(types.get(f.name), f.dataTypeID),
+              type: byName.get(f.name)?.type ?? columnType(declared.get(f.name), f.dataTypeID),
+              sortable: byName.get(f.name)?.sortable ?? false,
             }));
-            const estimated = 'totalRowsEstimated' in result && result.totalRowsEstimated === true;
+            const estimated = result.totalRowsEstimated === true;
+            const lastPage = lastPageOf(result.totalRows, size);
+            const pastEnd =
+              !sort && !estimated && page > lastPage
+                ? {
+                    firstHref: href({ page: '1', size: String(size) }),
+                    lastHref: href({ page: String(lastPage), size: String(size) }),
+                    lastPage,
+                  }
+                : undefined;
+            const nextCursor = 'nextCursor' in result ? result.nextCursor : null;
             return (
-              <div
-                data-page={page}
-                aria-busy={preview.isPlaceholderData}
-                className={preview.isPlaceholderData ? 'opacity-60 transition-opacity' : ''}
-              >
-                {result.rows.length === 0 ? (
-                  <EmptyState title={result.totalRows === 0 ? 'This table has no rows yet' : 'No rows on this page'}>
-                    {result.totalRows === 0 ? 'Rows show here the moment the app writes them.' : 'Go back to the first page.'}
-                  </EmptyState>
-                ) : (
-                  <>
-                    {result.cellsCut !== undefined && (
-                      <p role="note" className="border-b border-line px-4 py-2 text-sm text-muted">
-                        {formatNumber(result.cellsCut)} large values on this page are cut to {formatBytes(result.cellCutBytes ?? 0)} each: a
-                        value shows at most 64 KiB and a page at most 1 MiB, so fewer rows per page show more of each.
-                      </p>
-                    )}
-                    <RowsGrid table={table} columns={columns} rows={result.rows} firstRow={(page - 1) * size + 1} />
-                  </>
-                )}
-                <Pager
-                  page={page}
-                  size={size}
-                  total={result.totalRows}
-                  estimated={estimated}
-                  shown={result.rows.length}
-                  busy={preview.isPlaceholderData}
-                  onPage={(p) => go(p)}
-                  onSize={(s) => go(1, s)}
-                />
-              </div>
+              <GridBody
+                table={table}
+                columns={columns}
+                result={result}
+                firstRow={(rows.shownPage - 1) * size + 1}
+                busy={rows.query.isPlaceholderData}
+                sort={sort}
+                onSort={onSort}
+                pastEnd={pastEnd}
+                pager={
+                  <Pager
+                    page={rows.page}
+                    size={size}
+                    total={result.totalRows}
+                    estimated={estimated}
+                    shown={rows.query.isPlaceholderData ? 0 : result.rows.length}
+                    busy={rows.query.isPlaceholderData}
+                    keyset={sort ? { hasNext: nextCursor !== null } : undefined}
+                    onPage={(p) => (sort ? rows.step(p) : go({ page: String(p), size: String(size) }))}
+                    onSize={(s) => go({ ...sortParams, page: '1', size: String(s) })}
+                  />
+                }
+              />
             );
           }}
         </QueryView>

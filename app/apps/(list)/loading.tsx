@@ -7,7 +7,7 @@ export default function Loading() {
   return (
     <div className="space-y-4 pt-6" aria-busy="true">
       <LoadingNote label="Loading your apps…" />
-      <h1 className="text-2xl font-semibold tracking-tight">Your apps</h1>
+      <h1 className="text-2xl font-semibold tracking-tight">Apps</h1>
       <AppCardsSkeleton />
     </div>
   );

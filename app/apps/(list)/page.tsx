@@ -6,7 +6,7 @@ export const metadata: Metadata = { title: 'Apps' };
 export const dynamic = 'force-dynamic';
 
 export default async function AppsPage() {
-  await Promise.all([serverTrpc.apps.list.prefetch(), serverTrpc.apps.sparklines.prefetch()]);
+  await Promise.all([serverTrpc.apps.list.prefetch(), serverTrpc.apps.sparklines.prefetch(), serverTrpc.auth.me.prefetch()]);
   return (
     <HydrateClient>
       <AppList />

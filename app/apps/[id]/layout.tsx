@@ -2,7 +2,8 @@ import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { AppHeader } from '@/components/frame/app-header';
 import { routeParam } from '@/lib/route-param';
-import { appForPage } from '@/trpc/server';
+import { isMissingTablePage } from '@/trpc/table-for-page';
+import { appForPage, currentUser } from '@/trpc/server';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,11 +13,12 @@ export const dynamic = 'force-dynamic';
  */
 export default async function AppLayout({ children, params }: { children: ReactNode; params: Promise<{ id: string }> }) {
   const id = routeParam((await params).id);
-  const app = await appForPage(id);
+  const [app, user] = await Promise.all([appForPage(id), currentUser()]);
   if (!app) notFound();
+  if (await isMissingTablePage(id, app.canWrite)) notFound();
   return (
     <>
-      <AppHeader app={app} routeId={id} />
+      <AppHeader app={app} routeId={id} platformAdmin={user?.isAdmin === true} />
       <div className="pt-6">{children}</div>
     </>
   );

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { rangeParamsOfRecord } from '@/components/range/range-params';
 import { Overview } from '@/components/stats/overview';
 import { routeParam } from '@/lib/route-param';
 import { HydrateClient, appForPage, serverTrpc } from '@/trpc/server';
@@ -10,9 +11,16 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return { title: app ? `${app.name} · Overview` : 'App not found' };
 }
 
-export default async function OverviewPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function OverviewPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const appId = routeParam((await params).id);
-  await Promise.all([serverTrpc.stats.overview.prefetch({ appId }), serverTrpc.apps.invocationsByDay.prefetch({ appId })]);
+  const range = rangeParamsOfRecord(await searchParams);
+  await Promise.all([serverTrpc.stats.overview.prefetch({ appId }), serverTrpc.insights.range.prefetch({ appId, ...range })]);
   return (
     <HydrateClient>
       <Overview appId={appId} />

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { TableRows } from '@/components/tables/table-rows';
+import { parseSort } from '@/components/tables/grid-sort';
 import { NoAccess } from '@/components/ui/states';
 import { parsePaging } from '@/lib/paging';
 import { routeParam } from '@/lib/route-param';
@@ -20,10 +21,22 @@ export default async function TableRowsPage({ params, searchParams }: Props) {
   const table = routeParam(rawTable);
   const app = await appForPage(appId);
   if (!app?.canWrite) return <NoAccess what="this app's tables" />;
-  const { page, size } = parsePaging(await searchParams);
+  const query = await searchParams;
+  const { page, size } = parsePaging(query);
+  const sort = parseSort(typeof query.sort === 'string' ? query.sort : null, typeof query.dir === 'string' ? query.dir : null);
   await Promise.all([
-    serverTrpc.stats.preview.prefetch({ appId, table, limit: size, offset: (page - 1) * size }),
+    sort
+      ? serverTrpc.workspace.sortedRows.prefetch({
+          appId,
+          table,
+          column: sort.column,
+          direction: sort.direction,
+          limit: size,
+          cursor: null,
+        })
+      : serverTrpc.stats.preview.prefetch({ appId, table, limit: size, offset: (page - 1) * size }),
     serverTrpc.stats.tables.prefetch({ appId }),
+    serverTrpc.workspace.columns.prefetch({ appId, table }),
   ]);
   return (
     <HydrateClient>

@@ -1,0 +1,141 @@
+'use client';
+
+import { Bar, BarChart, CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatDuration, formatNumber, formatPercent, plural } from '@/lib/format';
+import type { RouterOutputs } from '@/trpc/react';
+import { axisNumber, ChartFrame, ChartLegend, tooltipStyle } from './chart-frame';
+import { axisLabel, fullLabel } from './range-labels';
+
+type Range = RouterOutputs['insights']['range'];
+type Entry = Range['series'][number];
+
+const unit = (range: Range) => (range.interval === 'hour' ? 'hour' : 'day');
+const busiest = (series: Entry[], pick: (e: Entry) => number) => series.reduce((top, e) => (pick(e) > pick(top) ? e : top));
+
+function points<T>(range: Range, values: (e: Entry) => T) {
+  return range.series.map((e) => ({ label: axisLabel(e), full: fullLabel(e), ...values(e) }));
+}
+
+// An array, not a fragment: the chart finds its grid and axis among its direct children.
+const axes = [
+  <CartesianGrid key="grid" vertical={false} stroke="var(--border)" />,
+  <XAxis key="x" dataKey="label" tickLine={false} axisLine={{ stroke: 'var(--border)' }} minTickGap={16} interval="preserveStartEnd" />,
+];
+
+/** Views per hour or day of the range, in its zone. */
+export function RangeViewsChart({ range }: { range: Range }) {
+  const total = range.totals.views;
+  const top = range.series.length ? busiest(range.series, (e) => e.views) : undefined;
+  const summary =
+    total === 0 || !top
+      ? 'No views in this range.'
+      : `${plural(total, 'view')} in this range, most in the ${unit(range)} of ${fullLabel(top)} with ${formatNumber(top.views)}.`;
+  return (
+    <ChartFrame label={`Views by ${unit(range)}`} summary={summary} height={220} zone={range.tz}>
+      <BarChart
+        responsive
+        style={{ width: '100%', height: '100%' }}
+        data={points(range, (e) => ({ views: e.views }))}
+        margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+      >
+        {axes}
+        <YAxis allowDecimals={false} width={44} tickLine={false} axisLine={false} tickFormatter={axisNumber} />
+        <Tooltip
+          {...tooltipStyle}
+          labelFormatter={(_, p) => String(p?.[0]?.payload?.full ?? '')}
+          formatter={(v) => [formatNumber(Number(v)), 'Views']}
+        />
+        <Bar dataKey="views" name="Views" fill="var(--chart-1)" radius={[3, 3, 0, 0]} isAnimationActive={false} />
+      </BarChart>
+    </ChartFrame>
+  );
+}
+
+/** Invocations per hour or day of the range, succeeded and failed stacked. */
+export function RangeInvocationsChart({ range }: { range: Range }) {
+  const { invocations, failed, errorRate } = range.totals;
+  const top = range.series.length ? busiest(range.series, (e) => e.invocations) : undefined;
+  const summary =
+    invocations === 0 || !top
+      ? 'No invocations in this range.'
+      : `${plural(invocations, 'invocation')}, ${formatNumber(failed)} failed (${formatPercent(errorRate)}); busiest ${unit(range)} ${fullLabel(top)} with ${formatNumber(top.invocations)}.`;
+  const legend = (
+    <ChartLegend
+      items={[
+        { label: 'Succeeded', color: 'var(--chart-1)' },
+        { label: 'Failed', color: 'var(--chart-2)' },
+      ]}
+    />
+  );
+  const data = points(range, (e) => ({ succeeded: e.invocations - e.failed, failed: e.failed }));
+  return (
+    <ChartFrame
+      label={`Invocations by ${unit(range)}, succeeded and failed`}
+      summary={summary}
+      height={220}
+      legend={legend}
+      zone={range.tz}
+    >
+      <BarChart responsive style={{ width: '100%', height: '100%' }} data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+        {axes}
+        <YAxis allowDecimals={false} width={44} tickLine={false} axisLine={false} tickFormatter={axisNumber} />
+        <Tooltip
+          {...tooltipStyle}
+          labelFormatter={(_, p) => String(p?.[0]?.payload?.full ?? '')}
+          formatter={(v, name) => [formatNumber(Number(v)), name]}
+        />
+        <Bar dataKey="succeeded" name="Succeeded" stackId="calls" fill="var(--chart-1)" isAnimationActive={false} />
+        <Bar dataKey="failed" name="Failed" stackId="calls" fill="var(--chart-2)" radius={[3, 3, 0, 0]} isAnimationActive={false} />
+      </BarChart>
+    </ChartFrame>
+  );
+}
+
+const LINES = [
+  { key: 'p50', name: 'p50', color: 'var(--chart-1)' },
+  { key: 'p95', name: 'p95', color: 'var(--chart-2)' },
+  { key: 'p99', name: 'p99', color: 'var(--chart-3, var(--muted))' },
+] as const;
+
+/** Duration percentiles (p50, p95, p99) per hour or day; periods without invocations leave a gap. */
+export function RangePercentilesChart({ range }: { range: Range }) {
+  const { p50DurationMs, p95DurationMs, p99DurationMs, invocations } = range.totals;
+  const summary =
+    invocations === 0
+      ? 'No invocations, so no durations, in this range.'
+      : `Over the range: p50 ${formatDuration(p50DurationMs ?? 0)}, p95 ${formatDuration(p95DurationMs ?? 0)}, p99 ${formatDuration(p99DurationMs ?? 0)} (nearest rank, within 2 %).`;
+  const data = points(range, (e) => ({ p50: e.p50DurationMs, p95: e.p95DurationMs, p99: e.p99DurationMs }));
+  return (
+    <ChartFrame
+      label={`Duration percentiles by ${unit(range)}`}
+      summary={summary}
+      height={200}
+      legend={<ChartLegend items={LINES.map((l) => ({ label: l.name, color: l.color }))} />}
+      zone={range.tz}
+    >
+      <LineChart responsive style={{ width: '100%', height: '100%' }} data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+        {axes}
+        <YAxis width={56} tickLine={false} axisLine={false} tickFormatter={(v: number) => formatDuration(v)} />
+        <Tooltip
+          {...tooltipStyle}
+          cursor={{ stroke: 'var(--border)' }}
+          labelFormatter={(_, p) => String(p?.[0]?.payload?.full ?? '')}
+          formatter={(v, name) => [formatDuration(Number(v)), name]}
+        />
+        {LINES.map((l) => (
+          <Line
+            key={l.key}
+            type="monotone"
+            dataKey={l.key}
+            name={l.name}
+            stroke={l.color}
+            strokeWidth={2}
+            dot={false}
+            connectNulls={false}
+            isAnimationActive={false}
+          />
+        ))}
+      </LineChart>
+    </ChartFrame>
+  );
+}

@@ -1,0 +1,75 @@
+import { type Page, expect, test } from '@playwright/test';
+import { addDays, todayIn } from '../lib/range';
+import { formatNumber } from '../lib/format';
+import type { RangeStats } from '../server/schemas/range';
+import { createWorld, rest, signIn, type World } from './fixtures';
+
+// The range control of the API page (CONTRACT §8 "Pages"): each preset and a
+// custom range, the zone, all kept in the URL, and the figures on screen the
+// REST answer for the same query; a DST day by the hour.
+
+let world: World;
+test.beforeAll(async () => {
+  world = await createWorld();
+});
+
+const summaryOf = (range: RangeStats) =>
+  range.totals.invocations === 0
+    ? 'No invocations in this range'
+    : `${formatNumber(range.totals.invocations)} invocation${range.totals.invocations === 1 ? '' : 's'}, ${formatNumber(range.totals.failed)} failed`;
+
+async function expectFigures(page: Page, query: string): Promise<RangeStats> {
+  const range = await rest<RangeStats>(`/api/apps/${world.app.id}/stats/range?${query}`, world.member);
+  await expect(page.getByText(`All days and times in ${range.tz}`)).toBeVisible();
+  await expect(page.getByLabel('From', { exact: true })).toHaveValue(range.from);
+  await expect(page.getByLabel('To', { exact: true })).toHaveValue(range.to);
+  const chart =
+    range.totals.invocations === 0 ? page.getByText('No invocations in this range') : page.getByRole('group', { name: /^Invocations by / });
+  await expect(chart).toContainText(summaryOf(range));
+  return range;
+}
+
+test('each preset and a custom range show the figures of the REST answer, kept in the URL', async ({ page }) => {
+  await signIn(page, world.member, `/apps/${world.app.naturalId}/api`);
+  await expect(page.getByLabel('Range', { exact: true })).toHaveValue('30d');
+  await expectFigures(page, '');
+  const today = todayIn('UTC', new Date());
+  for (const [preset, from] of [
+    ['today', today],
+    ['7d', addDays(today, -6)],
+    ['90d', addDays(today, -89)],
+    ['month', `${today.slice(0, 8)}01`],
+    ['30d', addDays(today, -29)],
+  ] as const) {
+    await page.getByLabel('Range', { exact: true }).selectOption(preset);
+    await expect(page).toHaveURL(new RegExp(`from=${from}&to=${today}`));
+    await expectFigures(page, `from=${from}&to=${today}`);
+  }
+  await page.getByLabel('From', { exact: true }).fill(addDays(today, -3));
+  await expect(page).toHaveURL(new RegExp(`from=${addDays(today, -3)}&to=${today}`));
+  await expect(page.getByLabel('Range', { exact: true })).toHaveValue('custom');
+  const range = await expectFigures(page, `from=${addDays(today, -3)}&to=${today}`);
+  expect(range.interval).toBe('day');
+});
+
+test('switching the zone changes the URL and the figures, and a link shows the same view', async ({ page }) => {
+  await signIn(page, world.member, `/apps/${world.app.naturalId}/api`);
+  await expect(page.getByLabel('Time zone', { exact: true })).toHaveValue('UTC');
+  await page.getByLabel('Time zone', { exact: true }).selectOption('Asia/Kathmandu');
+  await expect(page).toHaveURL(/tz=Asia%2FKathmandu/);
+  const url = new URL(page.url());
+  await expectFigures(page, url.searchParams.toString());
+  await page.goto(url.toString());
+  await expect(page.getByLabel('Time zone', { exact: true })).toHaveValue('Asia/Kathmandu');
+  await expectFigures(page, url.searchParams.toString());
+});
+
+test('a DST day in Berlin reads by the hour: 25 of them, named in that zone', async ({ page }) => {
+  const query = 'from=2024-10-27&to=2024-10-27&tz=Europe%2FBerlin';
+  await signIn(page, world.member, `/apps/${world.app.naturalId}/api?${query}`);
+  const range = await rest<RangeStats>(`/api/apps/${world.app.id}/stats/range?${query}`, world.member);
+  expect([range.interval, range.series.length]).toEqual(['hour', 25]);
+  await expect(page.getByText('All days and times in Europe/Berlin')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Invocations by hour' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Download CSV' }).first()).toHaveAttribute('href', /format=csv/);
+});
