@@ -124,7 +124,7 @@ async function expectMatchesRaw(step: string): Promise<void> {
   }
 }
 
-describe('rollup hours and histograms (property)', () => {
+describe('rollup hours and histograms (property)', { timeout: 300_000 }, () => {
   it('equal plain SQL over the raw rows after any concurrent writes', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(op, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 8 }), async (batches) => {
