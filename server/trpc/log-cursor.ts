@@ -1,8 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import { authSecret } from '../auth/secret';
 import type { LogPosition } from '../queries/activity/log';
 import { LogCursorPayload } from '../schemas/activity';
+import { signPayload, verifiedPayload } from './signed-payload';
 
 // The log's cursor (CONTRACT §8 `/stats/invocations`): its payload as
 // base64url JSON, then an HMAC of it under a key derived from AUTH_SECRET for
@@ -25,9 +24,7 @@ export interface LogCursorState {
   position: LogPosition;
 }
 
-function mac(body: string): Buffer {
-  return createHmac('sha256', authSecret()).update(`appstats invocation log\0${body}`).digest();
-}
+const PURPOSE = 'appstats invocation log';
 
 /** The scope of a request: tz defaults to UTC; an absent filter is null. */
 export function logCursorScope(
@@ -47,24 +44,13 @@ export function encodeLogCursor(scope: LogCursorScope, state: LogCursorState): s
     t: state.position.at,
     i: state.position.id,
   };
-  const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
-  return `${body}.${mac(body).toString('base64url')}`;
+  return signPayload(PURPOSE, payload);
 }
 
 /** The state of a cursor issued for exactly this scope; BAD_REQUEST naming `cursor` for anything else. */
 export function decodeLogCursor(cursor: string, scope: LogCursorScope): LogCursorState {
-  const [body, signature, ...rest] = cursor.split('.');
-  const given = Buffer.from(signature ?? '', 'base64url');
-  const wanted = body ? mac(body) : Buffer.alloc(0);
-  if (!body || rest.length > 0 || given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: REFUSED });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-  } catch {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: REFUSED });
-  }
+  const parsed = verifiedPayload(PURPOSE, cursor);
+  if (parsed === undefined) throw new TRPCError({ code: 'BAD_REQUEST', message: REFUSED });
   const payload = LogCursorPayload.safeParse(parsed);
   const fits =
     payload.success &&

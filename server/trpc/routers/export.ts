@@ -1,21 +1,12 @@
 import { TRPCError } from '@trpc/server';
-import { z } from 'zod';
 import { tableExportText } from '../../export/table';
 import { ExportTableNotFoundError, readTableExport } from '../../queries/export/read';
 import { TableExportInput } from '../../schemas/export';
+import { FileOutput } from '../file';
 import { appWriteProcedure, router } from '../init';
 import { readWorkspace } from './stats';
 
 const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', ndjson: 'application/x-ndjson' } as const;
-
-const isAsyncIterable = (value: unknown): value is AsyncIterable<string> =>
-  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
-
-const TableExportOutput = z.object({
-  fileName: z.string(),
-  contentType: z.string(),
-  body: z.custom<AsyncIterable<string>>(isAsyncIterable),
-});
 
 /**
  * The text of an export with each step's refusals answered as the preview's
@@ -51,7 +42,7 @@ export const exportRouter = router({
    */
   table: appWriteProcedure
     .input(TableExportInput)
-    .output(TableExportOutput)
+    .output(FileOutput)
     .query(({ ctx, input }) => ({
       fileName: `${ctx.app.naturalId}-${input.table}.${input.format}`,
       contentType: CONTENT_TYPES[input.format],

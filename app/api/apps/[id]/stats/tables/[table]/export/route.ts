@@ -1,6 +1,6 @@
 import { TableExportQuery } from '@/server/schemas/export';
 import { restRoute } from '@/server/rest/route';
-import { StreamedAnswer, attachment } from '@/server/rest/stream';
+import { fileAnswer } from '@/server/rest/file-answer';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,8 +9,6 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = restRoute({
   method: 'GET',
   params: ['id', 'table'],
   query: TableExportQuery,
-  handle: async ({ caller, params, query }) => {
-    const file = await caller.export.table({ appId: params.id, table: params.table, format: query.format });
-    return new StreamedAnswer(file.body, { 'content-type': file.contentType, 'content-disposition': attachment(file.fileName) });
-  },
+  handle: async ({ caller, params, query }) =>
+    fileAnswer(await caller.export.table({ appId: params.id, table: params.table, format: query.format })),
 });
