@@ -1,8 +1,13 @@
 import { type Page, expect, test } from '@playwright/test';
+import { sql } from 'kysely';
 import { addDays, todayIn } from '../lib/range';
 import { formatNumber } from '../lib/format';
+import { formatInZone } from '../components/errors/zoned-time';
+import { changeOf } from '../components/stats/stat-cards';
 import type { RangeStats } from '../server/schemas/range';
-import { createWorld, rest, signIn, type World } from './fixtures';
+import type { StatsOverview } from '../server/schemas/stats';
+import { createWorld, rest, serverDb, signIn, type World } from './fixtures';
+import { SCHEMES, lookAt } from './look';
 
 // The range control of the API page (CONTRACT §8 "Pages"): each preset and a
 // custom range, the zone, all kept in the URL, and the figures on screen the
@@ -77,4 +82,42 @@ test('a DST day in Berlin reads by the hour: 25 of them, named in that zone', as
   await expect(page.getByText('All days and times in Europe/Berlin')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Invocations by hour' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Download CSV' }).first()).toHaveAttribute('href', /format=csv/);
+});
+
+test('the overview in a zone: each card the REST figure with its change against the previous period, and Last viewed on that clock', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const today = todayIn('Asia/Kathmandu', new Date());
+  const query = `from=${addDays(today, -6)}&to=${today}&tz=Asia%2FKathmandu`;
+  await signIn(page, world.member, `/apps/${world.app.naturalId}?${query}`);
+  const range = await rest<RangeStats>(`/api/apps/${world.app.id}/stats/range?${query}`, world.member);
+  const stats = await rest<StatsOverview>(`/api/apps/${world.app.id}/stats`, world.member);
+  const card = (name: string) => page.getByRole('group', { name, exact: true });
+  await expect(page.getByText('All days and times in Asia/Kathmandu')).toBeVisible();
+  await expect(card('Views')).toContainText(formatNumber(range.totals.views));
+  await expect(card('Views')).toContainText(changeOf(range.totals.views, range.previous.views).text);
+  await expect(card('Invocations')).toContainText(changeOf(range.totals.invocations, range.previous.invocations).text);
+  expect(stats.lastViewedAt).not.toBeNull();
+  await expect(card('Last viewed')).toContainText(`${formatInZone(stats.lastViewedAt ?? '', 'Asia/Kathmandu')} Asia/Kathmandu`);
+  for (const scheme of SCHEMES) await lookAt(page, 'range-overview-kathmandu', scheme);
+});
+
+test('the API page over a DST day by the hour and over 90 days, as they look', async ({ page }) => {
+  // Eight axe runs and screenshots: slow on a shared 2-core machine.
+  test.setTimeout(240_000);
+  // Calls through the 25 hours of the day Berlin leaves summer time, every 10 minutes, a slower and a failing one now and then.
+  await sql`
+    insert into route_invocations (app_id, method, path, started_at, duration_ms, status_code, error)
+    select ${world.app.id}::uuid, 'GET', '/api/items/' || n, timestamptz '2024-10-26 22:00:00+00' + n * interval '10 minutes',
+           20 + (n * 37) % 400, case when n % 17 = 0 then 500 else 200 end, null
+    from generate_series(0, 149) n`.execute(serverDb());
+  await signIn(page, world.member, `/apps/${world.app.naturalId}/api?from=2024-10-27&to=2024-10-27&tz=Europe%2FBerlin`);
+  await expect(page.getByRole('heading', { name: 'Invocations by hour' })).toBeVisible();
+  await expect(page.getByRole('group', { name: /^Invocations by hour/ })).toContainText('150 invocations');
+  for (const scheme of SCHEMES) await lookAt(page, 'range-api-dst-day', scheme);
+  const today = todayIn('UTC', new Date());
+  await page.goto(`/apps/${world.app.naturalId}/api?from=${addDays(today, -89)}&to=${today}`);
+  await expect(page.getByLabel('Range', { exact: true })).toHaveValue('90d');
+  for (const scheme of SCHEMES) await lookAt(page, 'range-api-90-days', scheme);
 });

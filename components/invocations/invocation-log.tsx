@@ -4,6 +4,7 @@ import { useSearchParams } from 'next/navigation';
 import { rangeParamsOf } from '@/components/range/range-params';
 import { Button } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
+import { DownloadLink } from '@/components/ui/download-link';
 import { QueryView } from '@/components/ui/query-view';
 import { Skeleton } from '@/components/ui/skeleton';
 import { EmptyState } from '@/components/ui/states';
@@ -15,9 +16,16 @@ import { LogFilterControls } from './log-filters';
 import { LOG_PAGE, type LogFilters, logFiltersOf } from './log-params';
 import { InvocationTable } from './invocation-table';
 
-/** The input of `activity.invocations` that the page's URL names: its range and filters (the server prefetches the same). */
-export function logInput(appId: string, search: { get(name: string): string | null }) {
-  return { appId, ...rangeParamsOf(search), ...logFiltersOf(search), limit: LOG_PAGE };
+/** The input of `activity.invocations` that the page's URL names: its range and filters, or `fixed` ones (the server prefetches the same). */
+export function logInput(appId: string, search: { get(name: string): string | null }, fixed?: LogFilters) {
+  return { appId, ...rangeParamsOf(search), ...(fixed ?? logFiltersOf(search)), limit: LOG_PAGE };
+}
+
+/** GET /stats/invocations?format=csv of the log's range and filters: every matching row, not only the pages loaded. */
+function csvHref({ appId, limit: _limit, ...params }: ReturnType<typeof logInput>): string {
+  const search = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  search.set('format', 'csv');
+  return `/api/apps/${encodeURIComponent(appId)}/stats/invocations?${search.toString()}`;
 }
 
 const unique = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => v !== null))].sort();
@@ -25,11 +33,12 @@ const unique = (values: (string | null)[]) => [...new Set(values.filter((v): v i
 /**
  * The invocation log of the page's range (GET /stats/invocations), newest
  * first, filtered by `Status`, `Method`, `Route` and `User` from the URL;
- * `Load more` appends the next page through its keyset cursor.
+ * `Load more` appends the next page through its keyset cursor. With `fixed`
+ * filters (a route's page), those hold instead and the filter controls are not shown.
  */
-export function InvocationLog({ appId }: { appId: string }) {
+export function InvocationLog({ appId, fixed }: { appId: string; fixed?: LogFilters }) {
   const search = useSearchParams();
-  const input = logInput(appId, search);
+  const input = logInput(appId, search, fixed);
   const log = trpc.activity.invocations.useInfiniteQuery(input, {
     getNextPageParam: (page) => page.nextCursor,
     // The rows of the filters before stay on screen (and the filter boxes keep focus) until the new ones arrive.
@@ -37,15 +46,18 @@ export function InvocationLog({ appId }: { appId: string }) {
   });
   const loaded = log.data?.pages.flatMap((page) => page.items) ?? [];
   const now = useNow(log.dataUpdatedAt || 0);
-  const filtered = (Object.keys(logFiltersOf(search)) as (keyof LogFilters)[]).length > 0;
+  const filtered = !fixed && (Object.keys(logFiltersOf(search)) as (keyof LogFilters)[]).length > 0;
   return (
     <Card aria-labelledby="recent-title" className="min-w-0 overflow-hidden">
       <CardHeader id="recent-title" title="Recent invocations">
         <UpdatedAgo updatedAt={log.dataUpdatedAt} fetching={log.isFetching} />
+        <DownloadLink href={csvHref(input)} />
       </CardHeader>
-      <div className="px-4 pb-3">
-        <LogFilterControls routes={unique(loaded.map((r) => r.route))} users={unique(loaded.map((r) => r.username))} />
-      </div>
+      {!fixed && (
+        <div className="px-4 pb-3">
+          <LogFilterControls routes={unique(loaded.map((r) => r.route))} users={unique(loaded.map((r) => r.username))} />
+        </div>
+      )}
       <QueryView query={log} what="the invocation log" skeleton={<LogSkeleton />}>
         {({ pages }) => {
           const rows = pages.flatMap((page) => page.items);
@@ -53,7 +65,8 @@ export function InvocationLog({ appId }: { appId: string }) {
           return (
             <>
               <div className="px-4 pb-3">
-                <p role="status" className="text-sm text-muted">
+                {/* With no rows the empty state below says it; the status line only tells screen readers. */}
+                <p role="status" className={rows.length === 0 ? 'sr-only' : 'text-sm text-muted'}>
                   {rows.length === 0
                     ? 'No invocations to show.'
                     : `${formatNumber(rows.length)} ${filtered ? 'matching ' : ''}invocation${rows.length === 1 ? '' : 's'} of the range, newest first${more ? '; more below.' : '.'}`}
@@ -71,7 +84,7 @@ export function InvocationLog({ appId }: { appId: string }) {
                   </EmptyState>
                 )
               ) : (
-                <InvocationTable rows={rows} now={now} />
+                <InvocationTable rows={rows} now={now} tz={input.tz ?? 'UTC'} />
               )}
               {more && (
                 <div className="flex justify-center border-t border-line px-4 py-3">

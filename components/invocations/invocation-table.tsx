@@ -1,3 +1,4 @@
+import { formatInZone } from '@/components/errors/zoned-time';
 import { ExpandableText } from '@/components/ui/expandable-text';
 import { formatDuration, formatMiB, formatRelative, formatUtc } from '@/lib/format';
 import type { RouterOutputs } from '@/trpc/react';
@@ -18,17 +19,22 @@ const th =
   'sticky top-0 z-10 border-b border-line bg-surface-muted px-3 py-2 text-xs font-semibold uppercase tracking-wide text-muted whitespace-nowrap';
 const td = 'border-b border-line px-3 py-1.5 align-top';
 
-/** When a call started: how long ago, with the exact UTC instant in `title` (the same on the table and the cards). */
-function When({ at, now }: { at: string; now: number }) {
+const DAY_MS = 86_400_000;
+
+/**
+ * When a call started: how long ago within the last day, else its wall-clock
+ * time in the page's zone; the exact UTC instant in `title` (the same on the table and the cards).
+ */
+function When({ at, now, tz }: { at: string; now: number; tz: string }) {
   return (
-    <time dateTime={at} title={formatUtc(at, true)}>
-      {formatRelative(at, now)}
+    <time dateTime={at} title={formatUtc(at, true)} className="whitespace-nowrap">
+      {now - Date.parse(at) < DAY_MS ? formatRelative(at, now) : formatInZone(at, tz)}
     </time>
   );
 }
 
 /** On a phone, one card per call: nothing hidden off to the side, every figure whole. */
-function InvocationCards({ rows, now }: { rows: Invocation[]; now: number }) {
+function InvocationCards({ rows, now, tz }: { rows: Invocation[]; now: number; tz: string }) {
   return (
     <ul aria-label="Recent invocations" className="divide-y divide-line border-t border-line sm:hidden">
       {rows.map((row, index) => (
@@ -39,7 +45,7 @@ function InvocationCards({ rows, now }: { rows: Invocation[]; now: number }) {
               <StatusChip code={row.statusCode} />
             </span>
             <span className="shrink-0 text-xs text-muted">
-              <When at={row.startedAt} now={now} />
+              <When at={row.startedAt} now={now} tz={tz} />
             </span>
           </div>
           <p className="font-mono text-xs break-all">{row.path}</p>
@@ -62,18 +68,18 @@ function InvocationCards({ rows, now }: { rows: Invocation[]; now: number }) {
 /**
  * The recent invocations, newest first: a table on wider screens (scrolling
  * sideways in its own box if it must), a card per call on a phone. Times read
- * "3 min ago" with the exact UTC instant on hover.
+ * "3 min ago" within a day, else on the clock of `tz`; the exact UTC instant on hover.
  */
-export function InvocationTable({ rows, now }: { rows: Invocation[]; now: number }) {
+export function InvocationTable({ rows, now, tz = 'UTC' }: { rows: Invocation[]; now: number; tz?: string }) {
   return (
     <>
-      <InvocationCards rows={rows} now={now} />
-      <InvocationGrid rows={rows} now={now} />
+      <InvocationCards rows={rows} now={now} tz={tz} />
+      <InvocationGrid rows={rows} now={now} tz={tz} />
     </>
   );
 }
 
-function InvocationGrid({ rows, now }: { rows: Invocation[]; now: number }) {
+function InvocationGrid({ rows, now, tz }: { rows: Invocation[]; now: number; tz: string }) {
   return (
     <div className="relative hidden max-h-[70vh] overflow-auto sm:block" tabIndex={0} role="region" aria-label="Recent invocations">
       <table className="min-w-full border-separate border-spacing-0 text-sm">
@@ -112,7 +118,7 @@ function InvocationGrid({ rows, now }: { rows: Invocation[]; now: number }) {
           {rows.map((row, index) => (
             <tr key={`${row.startedAt}-${index}`}>
               <td className={`${td} whitespace-nowrap`}>
-                <When at={row.startedAt} now={now} />
+                <When at={row.startedAt} now={now} tz={tz} />
               </td>
               <td className={td}>
                 <span className="rounded bg-surface-muted px-1.5 py-px font-mono text-xs font-semibold">{row.method}</span>

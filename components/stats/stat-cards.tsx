@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { ZonedTime } from '@/components/errors/zoned-time';
 import { formatBytes, formatDuration, formatNumber, formatPercent, formatRelative, formatUtc } from '@/lib/format';
 import type { RouterOutputs } from '@/trpc/react';
 
@@ -107,7 +108,7 @@ export function StatCards({ overview, range, now }: { overview: Overview; range:
         value={lastViewed ? formatRelative(lastViewed, now) : NONE}
         title={lastViewed ? formatUtc(lastViewed, true) : undefined}
       >
-        {lastViewed ? <time dateTime={lastViewed}>{formatUtc(lastViewed)}</time> : 'no views yet'}
+        {lastViewed ? <ZonedTime at={lastViewed} tz={range.tz} named /> : 'no views yet'}
       </StatCard>
       <StatCard label="Invocations" value={formatNumber(totals.invocations)} change={change((f) => f.invocations)}>
         {formatNumber(overview.api.totalInvocations)} all time
