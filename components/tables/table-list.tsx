@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { Card } from '@/components/ui/card';
+import { DownloadLink } from '@/components/ui/download-link';
 import { QueryView } from '@/components/ui/query-view';
 import { EmptyState } from '@/components/ui/states';
 import { UpdatedAgo } from '@/components/ui/updated-ago';
@@ -38,7 +39,12 @@ export function TableList({ appId, hasWorkspace }: { appId: string; hasWorkspace
             className="w-64 max-w-full rounded-md border border-line bg-surface px-3 py-1.5 text-sm"
           />
         </div>
-        <UpdatedAgo updatedAt={tables.dataUpdatedAt} fetching={tables.isFetching} />
+        <div className="flex flex-wrap items-center gap-3 text-sm text-muted">
+          <UpdatedAgo updatedAt={tables.dataUpdatedAt} fetching={tables.isFetching} />
+          {tables.data && tables.data.length > 0 && (
+            <DownloadLink href={`/api/apps/${encodeURIComponent(appId)}/stats/tables?format=csv`} />
+          )}
+        </div>
       </div>
       <QueryView query={tables} what="the tables" skeleton={<TableListSkeleton />}>
         {(list) => {

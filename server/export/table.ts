@@ -6,6 +6,8 @@ import { jsonStringPieces, objectLayout } from './ndjson';
 // table order, then one record per row) or NDJSON (the preview's JSON object
 // of each row). A chunk without large cells becomes one string; a row with
 // one is written piece by piece, so a large cell never sits whole in memory.
+// A chunk of the CSV fast path (../queries/export/fast-sql.ts) comes as
+// records already written.
 
 /** The two formats of a table export. */
 export type TableExportFormat = 'csv' | 'ndjson';
@@ -19,6 +21,10 @@ async function* csvText(chunks: AsyncIterable<ExportChunk>): AsyncGenerator<stri
     if (!header) {
       header = true;
       yield csvRecords([chunk.columns.map((column) => column.name)]);
+    }
+    if (chunk.csv) {
+      yield* chunk.csv;
+      continue;
     }
     let plain: Array<readonly unknown[]> = [];
     for (const row of chunk.rows) {

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { flattenRecord } from '../../server/export/csv';
 import { expectError } from '../helpers/http';
@@ -91,6 +92,24 @@ describe('format=csv', () => {
     const records = parse(csv.text, { columns: true }) as Array<Record<string, string>>;
     expect(records).toEqual(json.groups.map(({ sample: _sample, ...group }) => asCells(group)));
     expect(records.map((r) => r.message)).toEqual(['said "no"\r\nthen quit']);
+  });
+
+  it('GET /stats/tables answers the tables list, one row a table, its columns as JSON', async () => {
+    const db = f.database.db;
+    await sql`create table ${sql.id(f.schema, 'a,b "c"')} (id int primary key, "line\nbreak" text)`.execute(db);
+    await sql`create table ${sql.id(f.schema, 'plain')} (tag text)`.execute(db);
+    const json = (await http(`/api/apps/${f.app.id}/stats/tables`)).json as Array<Record<string, unknown>>;
+    const csv = await http(`/api/apps/${f.app.naturalId}/stats/tables?format=csv`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(csv.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="${f.app.naturalId}-tables\\.csv"`));
+    const records = parse(csv.text, { columns: true }) as Array<Record<string, string>>;
+    const header = ['name', 'rowCount', 'rowCountEstimated', 'sizeBytes', 'columns'];
+    expect(Object.keys(records[0] ?? {})).toEqual(header);
+    expect(records).toEqual(json.map((table) => Object.fromEntries(header.map((k) => [k, cell(table[k] ?? null)]))));
+    expect(records.map((r) => r.name)).toEqual(['a,b "c"', 'plain']);
+    expect(JSON.parse(records[0]?.columns ?? '[]')).toEqual(json[0]?.columns);
+    expectError(await http(`/api/apps/${f.app.id}/stats/tables?format=csv`, f.viewer.token), 403, 'FORBIDDEN');
   });
 
   it('keeps the access rules and names a bad format', async () => {

@@ -1,14 +1,18 @@
 import type { Kysely } from 'kysely';
+import { StringDecoder } from 'node:string_decoder';
 import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import type { DB } from '../../db/types';
 import { type Step, streamWorkspace } from '../../workspace/stream';
 import { qualifiedName } from '../preview/count';
 import { FIND_TABLE, type Relation } from '../preview/lookup';
-import { BYTEA, type PageColumn } from '../preview/page-sql';
+import type { PageColumn } from '../preview/page-sql';
 import { RowSecurityError, TableNotReadableError, isPlausibleTableName, pageColumnsOf } from '../preview/read';
 import { previewTypeParser } from '../preview/values';
 import { MIGRATIONS_TABLE } from '../workspace/catalog';
-import { type LargeKind, SLICE_BYTES, cellSlicesQuery, exportQuery, fetchRows, largeKindOf } from './sql';
+import { CellReader } from './cells';
+import { COPY_TIMEOUT_MS, csvLineEnds, fastCsvCopy, isFastCsv } from './fast-sql';
+import { type LargeKind, exportQuery, fetchRows, largeKindOf } from './sql';
 
 // A whole workspace table, chunk by chunk (CONTRACT §8 Export), under the
 // preview's rules (§5, §10): the reader's session and its limits
@@ -34,10 +38,21 @@ export class LargeCell {
   ) {}
 }
 
-/** One chunk of an export: the table's columns (the same in every chunk) and rows of preview values, or LargeCells, in column order. */
+/**
+ * One chunk of an export: the table's columns (the same in every chunk) and
+ * rows of preview values, or LargeCells, in column order; on the CSV fast
+ * path (fast-sql.ts) no rows but `csv`, CSV records already written (CRLF
+ * after each; a piece may end inside a record).
+ */
 export interface ExportChunk {
   columns: readonly PageColumn[];
   rows: ReadonlyArray<readonly unknown[]>;
+  csv?: readonly string[];
+}
+
+/** What the export is for: `csv` lets a table of plain types take the CSV fast path. */
+export interface ExportOptions {
+  csv?: boolean;
 }
 
 const RAW = { getTypeParser: () => (value: string) => value };
@@ -50,17 +65,28 @@ const RAW = { getTypeParser: () => (value: string) => value };
  * WorkspaceBusyError (busy, slow, or a step past its deadline). Ending the
  * iteration early ends the read.
  */
-export async function* readTableExport(db: Kysely<DB>, schema: string | null, table: string): AsyncGenerator<ExportChunk, void, undefined> {
+export async function* readTableExport(
+  db: Kysely<DB>,
+  schema: string | null,
+  table: string,
+  options: ExportOptions = {},
+): AsyncGenerator<ExportChunk, void, undefined> {
   if (!schema || !isPlausibleTableName(table) || table === MIGRATIONS_TABLE) throw new ExportTableNotFoundError();
   yield* streamWorkspace(
     db,
     schema,
-    (client, step) => chunksOf(client, step, schema, table),
+    (client, step) => chunksOf(client, step, schema, table, options),
     () => new ExportTableNotFoundError(),
   );
 }
 
-async function* chunksOf(client: pg.Client, step: Step, schema: string, table: string): AsyncGenerator<ExportChunk> {
+async function* chunksOf(
+  client: pg.Client,
+  step: Step,
+  schema: string,
+  table: string,
+  options: ExportOptions,
+): AsyncGenerator<ExportChunk> {
   await step(client.query('begin isolation level repeatable read read only'));
   const relation = (await step(client.query<Relation>(FIND_TABLE, [schema, table, MIGRATIONS_TABLE]))).rows[0];
   if (!relation) throw new ExportTableNotFoundError();
@@ -70,6 +96,11 @@ async function* chunksOf(client: pg.Client, step: Step, schema: string, table: s
   const qualified = qualifiedName(schema, relation.relname);
   // Physical order without a primary key means a scan from the first page; a cursor's plan favours an ordered index scan.
   await step(client.query('set local synchronize_seqscans = off; set local cursor_tuple_fraction = 0.01'));
+  if (options.csv && isFastCsv(relation)) {
+    yield* fastChunks(client, step, qualified, relation, columns);
+    await step(client.query('commit'));
+    return;
+  }
   await step(
     client.query(`declare appstats_export no scroll cursor for ${exportQuery(qualified, columns, relation.keys, relation.partitioned)}`),
   );
@@ -107,42 +138,39 @@ async function* chunksOf(client: pg.Client, step: Step, schema: string, table: s
   await step(client.query('close appstats_export; commit'));
 }
 
-/** Reads cells left behind by the cursor, slice by slice, from the row at tableoid and ctid (stable within the snapshot). */
-class CellReader {
-  private readonly queries = new Map<string, string>();
+/** Characters of CSV the fast path gathers before it hands them on as one chunk. */
+const FAST_CHUNK_CHARS = 1 << 20;
 
-  constructor(
-    private readonly client: pg.Client,
-    private readonly step: Step,
-    private readonly qualified: string,
-  ) {}
-
-  /** The printed text of one cell in pieces of at most SLICE_BYTES of it (bytea: `\x`, then SLICE_BYTES as hex). */
-  async *pieces(column: PageColumn, at: { tableoid: string; ctid: string }): AsyncGenerator<string> {
-    const text = this.queries.get(column.name) ?? `declare appstats_cell no scroll cursor for ${cellSlicesQuery(this.qualified, column)}`;
-    this.queries.set(column.name, text);
-    await this.step(this.client.query({ text, values: [at.tableoid, at.ctid, SLICE_BYTES] }));
-    // A slice may end inside a character: the decoder keeps its first bytes for the next one.
-    const decoder = column.type === BYTEA ? null : new TextDecoder('utf-8');
-    if (!decoder) yield '\\x';
+/** The CSV fast path's chunks: COPY's records (fast-sql.ts) as they stream in, CRLF after each; at least one chunk. */
+async function* fastChunks(
+  client: pg.Client,
+  step: Step,
+  qualified: string,
+  relation: Relation,
+  columns: readonly PageColumn[],
+): AsyncGenerator<ExportChunk> {
+  await step(client.query(`set local statement_timeout = ${COPY_TIMEOUT_MS}`));
+  const stream = client.query(copyTo(fastCsvCopy(qualified, relation)));
+  const pieces = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const lineEnds = csvLineEnds();
+  // A piece may end inside a character: the decoder keeps its first bytes for the next one.
+  const decoder = new StringDecoder('utf8');
+  let finished = false;
+  try {
+    let text = '';
     for (;;) {
-      const { rows } = await this.step(
-        this.client.query<[string | null]>({ text: 'fetch 1 from appstats_cell', rowMode: 'array', types: RAW }),
-      );
-      const hex = rows[0]?.[0];
-      if (hex === null || hex === undefined) break;
-      // bytea_output=hex: `\x` and two digits a byte.
-      yield decoder ? decoder.decode(Buffer.from(hex.slice(2), 'hex'), { stream: true }) : hex.slice(2);
+      const piece = await step(pieces.next());
+      if (piece.done) break;
+      text += lineEnds(decoder.write(piece.value));
+      if (text.length < FAST_CHUNK_CHARS) continue;
+      yield { columns, rows: [], csv: [text] };
+      text = '';
     }
-    const rest = decoder?.decode() ?? '';
-    if (rest) yield rest;
-    await this.step(this.client.query('close appstats_cell'));
-  }
-
-  /** A cell read whole (a type whose JSON form needs its whole text: arrays, numbers, dates…). */
-  async whole(pieces: () => AsyncIterable<string>): Promise<string> {
-    const parts: string[] = [];
-    for await (const piece of pieces()) parts.push(piece);
-    return parts.join('');
+    text += lineEnds(decoder.end());
+    finished = true;
+    yield { columns, rows: [], csv: text ? [text] : [] };
+  } finally {
+    // Left early: the connection is closed after (streamWorkspace), the COPY with it.
+    if (!finished) stream.destroy();
   }
 }

@@ -46,6 +46,8 @@ export const exportRouter = router({
     .query(({ ctx, input }) => ({
       fileName: `${ctx.app.naturalId}-${input.table}.${input.format}`,
       contentType: CONTENT_TYPES[input.format],
-      body: answered(tableExportText(input.format, readTableExport(ctx.db, ctx.app.workspaceSchema, input.table))),
+      body: answered(
+        tableExportText(input.format, readTableExport(ctx.db, ctx.app.workspaceSchema, input.table, { csv: input.format === 'csv' })),
+      ),
     })),
 });

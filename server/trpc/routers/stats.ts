@@ -11,6 +11,7 @@ import { getStorageStats, listWorkspaceTables } from '../../queries/workspace/ca
 import { WorkspaceBusyError } from '../../workspace/limits';
 import { PreviewInput } from '../../schemas/preview';
 import { ApiStats, PreviewResult, StatsOverview, WorkspaceTable } from '../../schemas/stats';
+import { FileOutput, csvFile } from '../file';
 import { appReadProcedure, appWriteProcedure, router } from '../init';
 
 // Rows are checked to be objects but not rebuilt key by key: a record schema would
@@ -61,6 +62,12 @@ export const statsRouter = router({
   tables: appWriteProcedure
     .output(z.array(WorkspaceTable))
     .query(({ ctx }) => readWorkspace(listWorkspaceTables(ctx.db, ctx.app.workspaceSchema))),
+
+  /** GET /stats/tables?format=csv: the tables list as `<naturalId>-tables.csv`, one row a table, its columns as JSON; needs write. */
+  tablesCsv: appWriteProcedure.output(FileOutput).query(async ({ ctx }) => {
+    const tables = await readWorkspace(listWorkspaceTables(ctx.db, ctx.app.workspaceSchema));
+    return csvFile(`${ctx.app.naturalId}-tables.csv`, tables, Object.keys(WorkspaceTable.shape));
+  }),
 
   /** POST /stats/tables/{table}/preview: one page of a workspace table; NOT_FOUND for anything that is not one; needs write. */
   preview: appWriteProcedure
