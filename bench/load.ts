@@ -4,8 +4,8 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
 // Synthetic events for one app: views with one anonymous viewer in five,
-// invocations with errors, 5xx statuses and memory figures, spread evenly
-// over `days` days ending at `now`.
+// invocations over 2,000 routes with errors, 5xx statuses and memory figures,
+// spread evenly over `days` days ending at `now`.
 
 const VIEWER = (i: string, viewers: number) =>
   `case when ${i} % 5 = 0 then null else ('0000000c-0000-4000-8000-' || lpad((${i} % ${viewers})::text, 12, '0'))::uuid end`;
@@ -16,9 +16,12 @@ function viewsSql(viewers: number): string {
     from generate_series($5::bigint, $6::bigint) i`;
 }
 
+/** Distinct routes of the loaded invocations: `/api/r<n>/items/<id>` normalises to `/api/r<n>/items/:id`. */
+export const ROUTES = 2000;
+
 const INVOCATIONS_SQL = `insert into route_invocations
     (app_id, method, path, user_id, started_at, duration_ms, status_code, memory_peak_bytes, error)
-  select $1::uuid, 'GET', '/api/items', null, $2::timestamptz - (i::float8 / $3) * ($4 * interval '1 day'),
+  select $1::uuid, 'GET', '/api/r' || (i % ${ROUTES}) || '/items/' || i, null, $2::timestamptz - (i::float8 / $3) * ($4 * interval '1 day'),
          (i * 7 % 3000)::int, case when i % 50 = 0 then 503 else 200 end,
          case when i % 10 = 0 then null else (i * 13 % 1000) * 1000000 end, case when i % 97 = 0 then 'boom' end
   from generate_series($5::bigint, $6::bigint) i`;
@@ -74,7 +77,7 @@ export function invocationsCopyText(appId: string, rows: number, now: Date): str
     const memory = i % 10 === 0 ? '\\N' : String(((i * 13) % 1000) * 1_000_000);
     const status = i % 50 === 0 ? 503 : 200;
     lines.push(
-      `${appId}\tGET\t/api/items\t\\N\t${new Date(now.getTime() - i * 2_000).toISOString()}\t${(i * 7) % 3000}\t${status}\t${memory}\t${i % 97 === 0 ? 'boom' : '\\N'}\n`,
+      `${appId}\tGET\t/api/r${i % ROUTES}/items/${i}\t\\N\t${new Date(now.getTime() - i * 2_000).toISOString()}\t${(i * 7) % 3000}\t${status}\t${memory}\t${i % 97 === 0 ? 'boom' : '\\N'}\n`,
     );
   }
   return lines.join('');

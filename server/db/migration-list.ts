@@ -10,6 +10,7 @@ import * as rollupFunctionsSql from './migrations/20260108000000_rollup_function
 import * as rollupHoursHistograms from './migrations/20260109000000_rollup_hours_histograms';
 import * as liveNotify from './migrations/20260110000000_live_notify';
 import * as invocationLog from './migrations/20260111000000_invocation_log';
+import * as routeRollups from './migrations/20260112000000_route_rollups';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '20260109000000_rollup_hours_histograms': rollupHoursHistograms,
   '20260110000000_live_notify': liveNotify,
   '20260111000000_invocation_log': invocationLog,
+  '20260112000000_route_rollups': routeRollups,
 };

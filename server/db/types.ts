@@ -195,6 +195,44 @@ export interface StatsLiveNotifiedTable {
   at: Timestamp;
 }
 
+/** The tracked (method, route) pairs of an app, at most stats_routes_cap() of them; the rest count under `(other)`. */
+export interface StatsRoutesTable {
+  app_id: string;
+  method: string;
+  route: string;
+}
+
+export interface StatsRouteCountsTable {
+  app_id: string;
+  tracked: number;
+}
+
+/** The figures of one route in a period, per counter slot (migration 20260112000000_route_rollups). */
+interface RouteFigureColumns {
+  app_id: string;
+  method: string;
+  route: string;
+  slot: number;
+  calls: Int8;
+  failed: Int8;
+  compute_ms: Int8;
+  peak_memory: Int8 | null;
+  last_called_at: Timestamp;
+  hist: Histogram | null;
+}
+
+export interface StatsRouteBucketsTable extends RouteFigureColumns {
+  bucket: Timestamp;
+}
+
+export interface StatsRouteHoursTable extends RouteFigureColumns {
+  hour: Timestamp;
+}
+
+export interface StatsRouteDaysTable extends RouteFigureColumns {
+  day: Day;
+}
+
 /** Every table of schema public (test/db-types.test.ts holds this against the migrated catalog). */
 export interface DB {
   users: UsersTable;
@@ -216,4 +254,9 @@ export interface DB {
   stats_invocation_buckets: StatsInvocationBucketsTable;
   stats_invocation_hours: StatsInvocationHoursTable;
   stats_invocation_days: StatsInvocationDaysTable;
+  stats_routes: StatsRoutesTable;
+  stats_route_counts: StatsRouteCountsTable;
+  stats_route_buckets: StatsRouteBucketsTable;
+  stats_route_hours: StatsRouteHoursTable;
+  stats_route_days: StatsRouteDaysTable;
 }

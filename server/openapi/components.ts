@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorGroups, InvocationLog, LogFilterFields } from '../schemas/activity';
+import { RouteList, RouteSort } from '../schemas/routes';
 import { IdempotencyKey, IngestResult, InvocationInput, InvocationsBody, ViewEventInput, ViewsBody } from '../schemas/ingest';
 import { LiveStatsEvent } from '../schemas/live';
 import { PreviewRequestBody } from '../schemas/preview';
@@ -68,6 +69,7 @@ export function componentSchemas(): Record<string, Json> {
       ['RangeStats', RangeStats],
       ['InvocationLog', InvocationLog],
       ['ErrorGroups', ErrorGroups],
+      ['RouteList', RouteList],
       ['IngestResult', IngestResult],
       ['LiveStatsEvent', LiveStatsEvent],
       ...Object.entries(ERRORS).map(([status, [code]]): [string, z.ZodType] => [errorName(Number(status) as ErrorStatus), errorBody(code)]),
@@ -181,6 +183,13 @@ export const PARAMETERS: Record<string, Json> = {
     required: false,
     description: 'Most groups answered',
     schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+  },
+  RouteSort: {
+    name: 'sort',
+    in: 'query',
+    required: false,
+    description: RouteSort.description,
+    schema: { enum: RouteSort.options, default: 'calls' },
   },
   Cursor: {
     name: 'cursor',

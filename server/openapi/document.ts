@@ -115,6 +115,17 @@ const PATHS: Record<string, Operation> = {
     success: { status: 200, schema: 'InvocationLog', description: 'One page of the log' },
     errors: [...ALWAYS, 400, 403],
   },
+  '/api/apps/{id}/stats/routes': {
+    method: 'get',
+    summary: 'Routes',
+    description:
+      'Invocations of the range (days of `tz`) grouped by method and route (the path without its query string, id-like segments as `:id`), ' +
+      'with calls, failures, compute, percentiles and the newest call; `sort` descending, ties by method then route. ' +
+      'Routes past the tracked ones (at least 1000 an app) count under `(other)`. Needs write.',
+    parameters: ['Tz', 'From', 'To', 'RouteSort', 'GroupLimit', 'Format'],
+    success: { status: 200, schema: 'RouteList', description: 'The routes' },
+    errors: [...ALWAYS, 400, 403],
+  },
   '/api/apps/{id}/stats/errors': {
     method: 'get',
     summary: 'Error groups',

@@ -176,6 +176,11 @@ describe('real answers match the document', () => {
     await check(range, `/api/apps/${id()}/stats/range?tz=Asia/Kathmandu&from=2024-10-26&to=2024-10-28`, 200);
     await check(range, `/api/apps/${id()}/stats/range`, 200, { token: viewer.token });
     await check(range, `/api/apps/${id()}/stats/range?tz=Mars/Olympus`, 400);
+    const routes = '/api/apps/{id}/stats/routes';
+    const listed = await check(routes, `/api/apps/${id()}/stats/routes?sort=p95DurationMs`, 200);
+    expect((listed.json as { routes: Array<{ route: string }> }).routes.map((r) => r.route)).toEqual(['/x']);
+    await check(routes, `/api/apps/${id()}/stats/routes?limit=0`, 400);
+    await check(routes, `/api/apps/${id()}/stats/routes`, 403, { token: viewer.token });
     // A download is not JSON: its type and name are what the document promises.
     const exported = '/api/apps/{id}/stats/tables/{table}/export';
     const file = await call(base, `/api/apps/${id()}/stats/tables/notes/export?format=csv`, { token: owner.token });

@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { ROLLUP_SQL_FILES, applyRollupSql } from '../../server/db/migrations/20260108000000_rollup_functions_sql';
 import { LIVE_SQL_FILES, applyLiveSql } from '../../server/db/migrations/20260110000000_live_notify';
+import { ROUTE_SQL_FILES, applyRouteSql } from '../../server/db/migrations/20260112000000_route_rollups';
 import type { DB } from '../../server/db/types';
 import { useTestDatabase } from '../helpers/database';
 
@@ -46,7 +47,7 @@ async function catalog(db: Kysely<DB>): Promise<Catalog> {
 
 /** What the files define, by name, as a reader finds it with grep. */
 function definedByFiles(): { functions: string[]; triggers: string[] } {
-  const text = [...ROLLUP_SQL_FILES, ...LIVE_SQL_FILES].map((file) => readFileSync(file, 'utf8')).join('\n');
+  const text = [...ROLLUP_SQL_FILES, ...LIVE_SQL_FILES, ...ROUTE_SQL_FILES].map((file) => readFileSync(file, 'utf8')).join('\n');
   const functions = [...text.matchAll(/^create or replace function\s+(\w+)\s*\(/gim)].map((m) => m[1] ?? '');
   const triggers = [...text.matchAll(/^create or replace trigger\s+(\w+)\s+(?:after|before)\s+\w+\s+on\s+(\w+)/gim)].map(
     (m) => `${m[2]}.${m[1]}`,
@@ -62,6 +63,7 @@ async function liveAndFromFiles(): Promise<{ live: Catalog; fromFiles: Catalog }
     try {
       await applyRollupSql(conn);
       await applyLiveSql(conn);
+      await applyRouteSql(conn);
       return { live, fromFiles: await catalog(conn) };
     } finally {
       await sql`rollback`.execute(conn);
@@ -80,7 +82,7 @@ describe('the rollup SQL files', () => {
         .map((signature) => signature.slice(0, signature.indexOf('(')))
         .sort(),
     ).toEqual(files.functions);
-    expect(files.triggers.length).toBe(16);
+    expect(files.triggers.length).toBe(20);
     expect(Object.keys(live.triggers).sort()).toEqual(files.triggers);
   });
 
@@ -116,6 +118,7 @@ describe('the rollup SQL files', () => {
       try {
         await applyRollupSql(conn);
         await applyLiveSql(conn);
+        await applyRouteSql(conn);
         return await rights().execute(conn);
       } finally {
         await sql`rollback`.execute(conn);

@@ -1,8 +1,9 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../../db/types';
 
-// Maintenance of the stats rollups (migration 20260102000000_rollups): rebuild
-// them from raw rows, and compare every rollup figure with raw SQL.
+// Maintenance of the stats rollups (migrations 20260102000000_rollups and
+// 20260112000000_route_rollups): rebuild them from raw rows, and compare every
+// rollup figure with raw SQL.
 
 /** One figure where the rollups and the raw rows disagree. */
 export interface RollupDifference {
@@ -22,10 +23,12 @@ export async function rebuildRollups(db: Kysely<DB>, appId?: string): Promise<{ 
   return db.transaction().execute(async (trx) => {
     if (appId) {
       await sql`select stats_rebuild_app(${appId}::uuid)`.execute(trx);
+      await sql`select stats_routes_rebuild_app(${appId}::uuid)`.execute(trx);
       return { apps: 1 };
     }
     await sql`lock table view_events, route_invocations in share row exclusive mode`.execute(trx);
     const { rows } = await sql<{ apps: number }>`select stats_rebuild_all() as apps`.execute(trx);
+    await sql`select stats_routes_rebuild_all()`.execute(trx);
     return { apps: rows[0]?.apps ?? 0 };
   });
 }
@@ -59,6 +62,10 @@ function checks(appId: string): Array<{ figure: string; rollup: RawBuilder<unkno
     sql.raw(`jsonb_build_object('invocations', ${n}, 'computeMs', ${compute}, 'failed', ${failed}, 'peakMemory', ${peak})`);
   const rolledInvocations = invocationDoc('sum(invocations)', 'sum(compute_ms)', 'sum(failed)', 'max(peak_memory)');
   const rawInvocations = invocationDoc('count(*)', 'sum(duration_ms)', `count(*) filter (where ${FAILED})`, 'max(memory_peak_bytes)');
+  const routeDoc = (n: string, compute: string, failed: string, peak: string, last: string) =>
+    sql.raw(
+      `jsonb_build_object('calls', ${n}, 'computeMs', ${compute}, 'failed', ${failed}, 'peakMemory', ${peak}, 'lastCalledAt', ${last})`,
+    );
   const keepInvocations = sql`having sum(invocations) <> 0 or sum(compute_ms) <> 0 or sum(failed) <> 0 or max(peak_memory) is not null`;
   return [
     {
@@ -92,6 +99,16 @@ function checks(appId: string): Array<{ figure: string; rollup: RawBuilder<unkno
       figure: 'invocations by day',
       rollup: sql`select day::text as key, ${rolledInvocations} as doc from (${invocationDays(appId)}) d group by day ${keepInvocations}`,
       raw: sql`select ${DAY('started_at')}::text, ${rawInvocations} from route_invocations where app_id = ${appId} group by 1`,
+    },
+    {
+      figure: 'invocations by route and bucket',
+      rollup: sql`select method || ' ' || route || ' ' || bucket::text as key, ${routeDoc('sum(calls)', 'sum(compute_ms)', 'sum(failed)', 'max(peak_memory)', 'max(last_called_at)')} as doc
+                  from stats_route_buckets where app_id = ${appId} group by method, route, bucket having sum(calls) <> 0`,
+      raw: sql`select i.method || ' ' || coalesce(t.route, '(other)') || ' ' || ${BUCKET('i.started_at')}::text,
+                      ${routeDoc('count(*)', 'sum(i.duration_ms)', `count(*) filter (where ${FAILED})`, 'max(i.memory_peak_bytes)', 'max(i.started_at)')}
+               from route_invocations i
+               left join stats_routes t on t.app_id = i.app_id and t.method = i.method and t.route = appstats_route_of(i.path)
+               where i.app_id = ${appId} group by 1`,
     },
     {
       figure: 'invocation totals',

@@ -1,13 +1,15 @@
 import { type ActivityRange } from '../../queries/activity/filters';
 import { listErrorGroups } from '../../queries/activity/errors';
 import { invocationLogPages, readInvocationLog } from '../../queries/activity/log';
+import { getRouteRange, listRoutes } from '../../queries/stats/routes';
 import { ErrorGroup, ErrorGroups, ErrorGroupsInput, InvocationLog, InvocationLogInput, InvocationLogItem } from '../../schemas/activity';
+import { RouteFigures, RouteList, RouteListInput, RouteRange, RouteRangeInput } from '../../schemas/routes';
 import { FileOutput, csvFile, csvFileStream, rangeFileName } from '../file';
 import { appWriteProcedure, router } from '../init';
 import { decodeLogCursor, encodeLogCursor, logCursorScope } from '../log-cursor';
 import { rangeError, rangeOf } from '../range';
 
-/** What happened in an app, row by row (CONTRACT §8): the invocation log and the error groups; both need write. */
+/** What happened in an app, route by route and row by row (CONTRACT §8): routes, the invocation log and the error groups; all need write. */
 export const activityRouter = router({
   /**
    * GET /stats/invocations: one page of the log, newest first, filtered by the
@@ -51,6 +53,46 @@ export const activityRouter = router({
           limit: input.limit,
         });
         return { groups };
+      } catch (error) {
+        throw rangeError(error);
+      }
+    }),
+
+  /** GET /stats/routes: the range's invocations by method and route, from the per-route rollups, sorted as `sort` says. */
+  routes: appWriteProcedure
+    .input(RouteListInput)
+    .output(RouteList)
+    .query(async ({ ctx, input }) => {
+      try {
+        return {
+          routes: await listRoutes(ctx.db, ctx.app.id, { range: rangeOf(input, ctx.now(), false), sort: input.sort, limit: input.limit }),
+        };
+      } catch (error) {
+        throw rangeError(error);
+      }
+    }),
+
+  /** GET /stats/routes?format=csv: the routes as `routes` answers them. */
+  routesCsv: appWriteProcedure
+    .input(RouteListInput)
+    .output(FileOutput)
+    .query(async ({ ctx, input }) => {
+      const range = rangeOf(input, ctx.now(), false);
+      try {
+        const routes = await listRoutes(ctx.db, ctx.app.id, { range, sort: input.sort, limit: input.limit });
+        return csvFile(rangeFileName(ctx.app.naturalId, 'routes', range), routes, Object.keys(RouteFigures.shape));
+      } catch (error) {
+        throw rangeError(error);
+      }
+    }),
+
+  /** One route (its page): totals, the previous period and the series by hour or day over the range. */
+  route: appWriteProcedure
+    .input(RouteRangeInput)
+    .output(RouteRange)
+    .query(async ({ ctx, input }) => {
+      try {
+        return await getRouteRange(ctx.db, ctx.app.id, { range: rangeOf(input, ctx.now()), method: input.method, route: input.route });
       } catch (error) {
         throw rangeError(error);
       }

@@ -1,0 +1,81 @@
+import { type Kysely, sql } from 'kysely';
+import { addDays, resolveRange, todayIn } from '../lib/range';
+import type { Database } from '../server/db/client';
+import type { DB } from '../server/db/types';
+import { listRoutes } from '../server/queries/stats/routes';
+import type { RouteSort } from '../server/schemas/routes';
+import { power } from './config';
+import { ROUTES } from './load';
+import { type Samples, percentile, sample, sampleRoundRobin } from './measure';
+import { type BenchRow, costRow, fasterRow } from './report';
+
+// GET /stats/routes (CONTRACT §8) for the last 30 days at the smallest and
+// the largest loaded scale (invocations over 2,000 routes), beside the naive
+// SQL: every raw invocation of the range normalised, grouped by method and
+// route, with percentile_disc, sorted and cut.
+
+const SORTS: Array<{ sort: RouteSort; column: string }> = [
+  { sort: 'calls', column: 'count(*)' },
+  { sort: 'p95DurationMs', column: 'percentile_disc(0.95) within group (order by duration_ms)' },
+];
+
+function last30Days(now: Date) {
+  const to = todayIn('UTC', now);
+  return resolveRange({ tz: 'UTC', from: addDays(to, -29), to }, now);
+}
+
+/** The obvious query: the range's raw rows, normalised and grouped, percentiles by sorting each group. */
+async function naiveRoutes(db: Kysely<DB>, appId: string, column: string, now: Date): Promise<unknown> {
+  const range = last30Days(now);
+  return sql`
+    select method, appstats_route_of(path) as route, count(*) as calls,
+           count(*) filter (where error is not null or status_code >= 500) as failed, sum(duration_ms) as compute_ms,
+           max(memory_peak_bytes), max(started_at), percentile_disc(array[0.5, 0.95, 0.99]) within group (order by duration_ms)
+    from route_invocations
+    where app_id = ${appId} and started_at >= ${range.from}::timestamptz and started_at < ${addDays(range.to, 1)}::timestamptz
+    group by 1, 2 order by ${sql.raw(column)} desc, 1 collate "C", 2 collate "C" limit 20`.execute(db);
+}
+
+const WHY_FLAT =
+  'the read sums whole-day route rows of the range (edges from hour and 15-minute rows): its cost follows the (day, route) rows in use, which grow with the events until every route has a row each day, then stay.';
+const WHY_FASTER = 'the naive query normalises and groups every invocation of the range; the rollup read sums per-route day rows.';
+
+/** Rows for /stats/routes at the smallest and largest of `loaded` (apps loaded by measureStatsReads). */
+export async function measureRouteReads(
+  database: Database,
+  loaded: Array<{ events: number; appId: string }>,
+  samples: { fast: number; seconds: number },
+  log: (line: string) => void,
+): Promise<BenchRow[]> {
+  const now = new Date();
+  const smallest = loaded[0];
+  const largest = loaded.at(-1);
+  if (!smallest || !largest) return [];
+  const rows: BenchRow[] = [];
+  for (const { sort, column } of SORTS) {
+    const name = `/stats/routes 30 days, sort=${sort}, ${ROUTES} routes`;
+    log(`timing ${name}…`);
+    const read = (appId: string) => () => listRoutes(database.db, appId, { range: last30Days(now), sort, limit: 20 });
+    const [small, large] = await sampleRoundRobin([read(smallest.appId), read(largest.appId)], samples.fast, samples.seconds);
+    const naive = await sample(() => naiveRoutes(database.db, largest.appId, column, now), { max: 3, seconds: 0, warmup: 0 });
+    const p50 = (s: Samples | undefined) => percentile(s ?? { durations: [] }, 50);
+    rows.push(
+      fasterRow(`${name} p50, ${power(largest.events)} events`, p50(large), p50(naive), 'naive SQL', { atLeast: 100, why: WHY_FASTER }),
+    );
+    if (largest !== smallest) {
+      rows.push(
+        costRow(
+          `${name} p50, ${power(largest.events)} vs ${power(smallest.events)}`,
+          p50(large),
+          p50(small),
+          `at ${power(smallest.events)}`,
+          {
+            atMost: 1.5,
+            why: WHY_FLAT,
+          },
+        ),
+      );
+    }
+  }
+  return rows;
+}
