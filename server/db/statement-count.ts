@@ -13,6 +13,8 @@ export type StatementSource = 'service' | 'workspace';
 export interface CountedStatement {
   source: StatementSource;
   text: string;
+  /** The statement's bound parameters, as given to pg (empty for a simple query). */
+  values: readonly unknown[];
 }
 
 const scope = new AsyncLocalStorage<CountedStatement[]>();
@@ -29,8 +31,11 @@ export function reportStatements(client: pg.ClientBase, source: StatementSource)
   const query = client.query;
   const counted = function (this: pg.ClientBase, ...args: unknown[]) {
     const first = args[0];
-    const text = typeof first === 'string' ? first : (first as { text?: unknown } | undefined)?.text;
-    scope.getStore()?.push({ source, text: typeof text === 'string' ? text : '' });
+    const config = typeof first === 'string' ? undefined : (first as { text?: unknown; values?: unknown } | undefined);
+    const text = typeof first === 'string' ? first : config?.text;
+    const given = Array.isArray(args[1]) ? args[1] : config?.values;
+    const values: readonly unknown[] = Array.isArray(given) ? [...(given as unknown[])] : [];
+    scope.getStore()?.push({ source, text: typeof text === 'string' ? text : '', values });
     return Reflect.apply(query, this, args) as unknown;
   };
   client.query = counted as typeof client.query;
