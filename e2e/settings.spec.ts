@@ -123,6 +123,7 @@ test('a member sees "no access" and no Settings tab; an outsider gets the 404 pa
     'Overview',
     /^Tables/,
     'API',
+    'Routes',
     'Errors',
   ]);
   const outsider = await pageFor(browser, c.outsider, '/apps');

@@ -8,11 +8,13 @@ import { axisLabel, fullLabel } from './range-labels';
 
 type Range = RouterOutputs['insights']['range'];
 type Entry = Range['series'][number];
+/** A range without views: what the invocation and percentile charts draw (the API page's range, or one route's). */
+type CallsRange = Pick<Range, 'interval' | 'tz'> & { totals: Omit<Range['totals'], 'views'>; series: Omit<Entry, 'views'>[] };
 
-const unit = (range: Range) => (range.interval === 'hour' ? 'hour' : 'day');
-const busiest = (series: Entry[], pick: (e: Entry) => number) => series.reduce((top, e) => (pick(e) > pick(top) ? e : top));
+const unit = (range: CallsRange) => (range.interval === 'hour' ? 'hour' : 'day');
+const busiest = <E,>(series: E[], pick: (e: E) => number) => series.reduce((top, e) => (pick(e) > pick(top) ? e : top));
 
-function points<T>(range: Range, values: (e: Entry) => T) {
+function points<E extends CallsRange['series'][number], T>(range: { series: E[] }, values: (e: E) => T) {
   return range.series.map((e) => ({ label: axisLabel(e), full: fullLabel(e), ...values(e) }));
 }
 
@@ -52,7 +54,7 @@ export function RangeViewsChart({ range }: { range: Range }) {
 }
 
 /** Invocations per hour or day of the range, succeeded and failed stacked. */
-export function RangeInvocationsChart({ range }: { range: Range }) {
+export function RangeInvocationsChart({ range }: { range: CallsRange }) {
   const { invocations, failed, errorRate } = range.totals;
   const top = range.series.length ? busiest(range.series, (e) => e.invocations) : undefined;
   const summary =
@@ -98,7 +100,7 @@ const LINES = [
 ] as const;
 
 /** Duration percentiles (p50, p95, p99) per hour or day; periods without invocations leave a gap. */
-export function RangePercentilesChart({ range }: { range: Range }) {
+export function RangePercentilesChart({ range }: { range: CallsRange }) {
   const { p50DurationMs, p95DurationMs, p99DurationMs, invocations } = range.totals;
   const summary =
     invocations === 0

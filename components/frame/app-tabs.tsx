@@ -19,9 +19,9 @@ function LockIcon() {
 }
 
 /**
- * Overview · Tables · API · Errors; every reader sees them all, and a tab that
+ * Overview · Tables · API · Routes · Errors; every reader sees them all, and a tab that
  * opens only a "no access" state says so (a lock, and why in its name and title):
- * Tables, API and Errors for a viewer, Tables for an app without a workspace.
+ * Tables, API, Routes and Errors for a viewer, Tables for an app without a workspace.
  * Settings only for those who may use it (admins, the owner).
  */
 export function AppTabs({
@@ -43,6 +43,7 @@ export function AppTabs({
     { segment: '', label: 'Overview' },
     { segment: 'tables', label: 'Tables', closed: !canWrite ? member : !hasWorkspace ? 'this app has no workspace' : undefined },
     { segment: 'api', label: 'API', closed: !canWrite ? member : undefined },
+    { segment: 'routes', label: 'Routes', closed: !canWrite ? member : undefined },
     { segment: 'errors', label: 'Errors', closed: !canWrite ? member : undefined },
     ...(canManage ? [{ segment: 'settings', label: 'Settings' }] : []),
   ];
