@@ -10,12 +10,14 @@ import { cloneTemplate, dropDatabase, startTestPostgres } from './test-env';
 // of the app served against its own database, then Vitest and Playwright.
 // Flags: --integration (Vitest only), --no-build (reuse .next-test), --no-server
 // (no build and no server: test/http/, the files that talk to the server, are left
-// out), and anything else is passed on to Vitest as filters.
+// out), --e2e (Playwright only, with the filters), and anything else is passed on
+// to Vitest as filters.
 
 const argv = process.argv.slice(2);
 const integrationOnly = argv.includes('--integration');
 const skipBuild = argv.includes('--no-build');
 const noServer = argv.includes('--no-server');
+const e2eOnly = argv.includes('--e2e');
 const filters = argv.filter((a) => !a.startsWith('--'));
 const DIST_DIR = process.env.NEXT_DIST_DIR ?? '.next-test';
 // The live streams' heartbeat and access recheck for the server under test (and the tests that wait for them): seconds, not half a minute.
@@ -98,17 +100,19 @@ async function main(): Promise<number> {
     }
     const vitestReport = path.join(reportDir, 'vitest.json');
     const withoutServer = noServer ? ['--exclude', 'test/http/**'] : [];
-    await run(
-      bin('vitest'),
-      ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`, ...withoutServer, ...filters],
-      env,
-    );
-    const unit = counts(vitestReport, 'vitest');
-    passed += unit.passed;
-    failures += unit.failed;
-    if (!integrationOnly && !noServer && filters.length === 0) {
+    if (!e2eOnly) {
+      await run(
+        bin('vitest'),
+        ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`, ...withoutServer, ...filters],
+        env,
+      );
+      const unit = counts(vitestReport, 'vitest');
+      passed += unit.passed;
+      failures += unit.failed;
+    }
+    if (e2eOnly || (!integrationOnly && !noServer && filters.length === 0)) {
       const e2eReport = path.join(reportDir, 'playwright.json');
-      await run(bin('playwright'), ['test'], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport });
+      await run(bin('playwright'), ['test', ...(e2eOnly ? filters : [])], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport });
       const e2e = counts(e2eReport, 'playwright');
       passed += e2e.passed;
       failures += e2e.failed;

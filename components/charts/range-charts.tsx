@@ -99,14 +99,33 @@ const LINES = [
   { key: 'p99', name: 'p99', color: 'var(--chart-3, var(--muted))' },
 ] as const;
 
-/** Duration percentiles (p50, p95, p99) per hour or day; periods without invocations leave a gap. */
+/** Powers of ten from 1 ms to the first at or above `max`: the ticks of a log axis that reads at a glance. */
+function decades(max: number): number[] {
+  const ticks = [1];
+  while ((ticks.at(-1) ?? 1) < max) ticks.push((ticks.at(-1) ?? 1) * 10);
+  return ticks.length > 1 ? ticks : [1, 10];
+}
+
+/**
+ * Duration percentiles (p50, p95, p99) per hour or day on a log axis, so one slow
+ * outlier in p99 does not flatten p50 and p95 to the floor; durations under 1 ms
+ * are drawn at 1 ms (the tooltip says the exact figure). Periods without
+ * invocations leave a gap.
+ */
 export function RangePercentilesChart({ range }: { range: CallsRange }) {
   const { p50DurationMs, p95DurationMs, p99DurationMs, invocations } = range.totals;
   const summary =
     invocations === 0
       ? 'No invocations, so no durations, in this range.'
       : `Over the range: p50 ${formatDuration(p50DurationMs ?? 0)}, p95 ${formatDuration(p95DurationMs ?? 0)}, p99 ${formatDuration(p99DurationMs ?? 0)} (nearest rank, within 2 %).`;
-  const data = points(range, (e) => ({ p50: e.p50DurationMs, p95: e.p95DurationMs, p99: e.p99DurationMs }));
+  const drawn = (value: number | null) => (value === null ? null : Math.max(value, 1));
+  const data = points(range, (e) => ({
+    p50: drawn(e.p50DurationMs),
+    p95: drawn(e.p95DurationMs),
+    p99: drawn(e.p99DurationMs),
+    exact: { p50: e.p50DurationMs, p95: e.p95DurationMs, p99: e.p99DurationMs },
+  }));
+  const ticks = decades(Math.max(1, ...range.series.map((e) => e.p99DurationMs ?? 0)));
   return (
     <ChartFrame
       label={`Duration percentiles by ${unit(range)}`}
@@ -117,17 +136,29 @@ export function RangePercentilesChart({ range }: { range: CallsRange }) {
     >
       <LineChart responsive style={{ width: '100%', height: '100%' }} data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
         {axes}
-        <YAxis width={56} tickLine={false} axisLine={false} tickFormatter={(v: number) => formatDuration(v)} />
+        <YAxis
+          width={56}
+          tickLine={false}
+          axisLine={false}
+          scale="log"
+          domain={[1, ticks.at(-1) ?? 10]}
+          ticks={ticks}
+          allowDataOverflow
+          tickFormatter={(v: number) => (v < 1000 ? `${v} ms` : `${formatNumber(v / 1000)} s`)}
+        />
         <Tooltip
           {...tooltipStyle}
           cursor={{ stroke: 'var(--border)' }}
           labelFormatter={(_, p) => String(p?.[0]?.payload?.full ?? '')}
-          formatter={(v, name) => [formatDuration(Number(v)), name]}
+          formatter={(v, name, item) => {
+            const exact = (item.payload as { exact?: Record<string, number | null> } | undefined)?.exact?.[String(name)];
+            return [formatDuration(exact ?? Number(v)), name];
+          }}
         />
         {LINES.map((l) => (
           <Line
             key={l.key}
-            type="monotone"
+            type="linear"
             dataKey={l.key}
             name={l.name}
             stroke={l.color}

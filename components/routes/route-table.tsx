@@ -10,8 +10,8 @@ import { routeHref } from './route-path';
 import { useSortHref } from './use-sort-href';
 
 const th =
-  'sticky top-0 z-10 border-b border-line bg-surface-muted px-3 py-2 text-xs font-semibold uppercase tracking-wide text-muted whitespace-nowrap';
-const td = 'border-b border-line px-3 py-2 align-top';
+  'sticky top-0 z-10 border-b border-line bg-surface-muted px-2 py-2 text-xs font-semibold uppercase tracking-wide text-muted whitespace-nowrap';
+const td = 'border-b border-line px-2 py-2 align-top';
 
 interface Column {
   label: string;
