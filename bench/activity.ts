@@ -14,9 +14,11 @@ import { ensureDatabase, startEmbedded } from '../server/embedded/postgres';
 import { listErrorGroups } from '../server/queries/activity/errors';
 import { type LogFilters } from '../server/queries/activity/filters';
 import { type LogPosition, readInvocationLog } from '../server/queries/activity/log';
+import { naiveErrorGroups } from './activity-reads';
 import { time } from './measure';
 
-// Issue 15, quickly: the error groups through the partial index over failed
+// Issue 15, quickly and on its own (npm run bench has the groups and log page
+// 1000 too, bench/activity-reads.ts): the error groups through the partial index over failed
 // invocations against naive SQL, log pages 1 and 1000 (keyset) against OFFSET,
 // page 1 of each filter, and what the log's indexes cost a COPY. Its own
 // throwaway embedded PostgreSQL; ACTIVITY_ROWS (default 10⁶) invocations of one
@@ -52,19 +54,12 @@ async function load(db: Kysely<DB>): Promise<void> {
   await sql`vacuum analyze route_invocations`.execute(db);
 }
 
-const GROUPS_NAIVE = (from: string, to: string) => sql`
-  select method, route, message, count(*)::int, min(started_at), max(started_at)
-  from (select method, appstats_route_of(path) as route, appstats_error_message_of(error, status_code) as message, started_at
-        from route_invocations where app_id = ${APP}::uuid and (error is not null or status_code >= 500)
-          and started_at >= ${from}::timestamptz and started_at < (${to}::date + 1)::timestamptz) f
-  group by 1, 2, 3 order by 4 desc, 6 desc, 1, 2, 3 limit 20`;
-
 async function naiveGroups(db: Kysely<DB>, from: string, to: string, without: string): Promise<number> {
   return db.connection().execute((conn) =>
     median(async () => {
       await sql`begin`.execute(conn);
       await sql.raw(without).execute(conn);
-      await GROUPS_NAIVE(from, to).execute(conn);
+      await naiveErrorGroups(APP, from, to).execute(conn);
       await sql`rollback`.execute(conn);
     }),
   );

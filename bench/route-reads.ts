@@ -33,7 +33,7 @@ async function naiveRoutes(db: Kysely<DB>, appId: string, column: string, now: D
            max(memory_peak_bytes), max(started_at), percentile_disc(array[0.5, 0.95, 0.99]) within group (order by duration_ms)
     from route_invocations
     where app_id = ${appId} and started_at >= ${range.from}::timestamptz and started_at < ${addDays(range.to, 1)}::timestamptz
-    group by 1, 2 order by ${sql.raw(column)} desc, 1 collate "C", 2 collate "C" limit 20`.execute(db);
+    group by 1, 2 order by ${sql.raw(column)} desc, method collate "C", appstats_route_of(path) collate "C" limit 20`.execute(db);
 }
 
 const WHY_FLAT =

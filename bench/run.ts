@@ -7,6 +7,7 @@ import { measureHttp } from './http';
 import { type BenchRow, type Machine, describeMachine } from './report';
 import { measureRangeReads } from './range-reads';
 import { measureRouteReads } from './route-reads';
+import { measureActivityReads } from './activity-reads';
 import { measureStatsReads } from './stats-reads';
 import { createWorkspaces, measureWorkspace } from './workspace';
 
@@ -34,6 +35,7 @@ export async function runBench(url: string, config: BenchConfig, log: (line: str
     notes.push(...reads.notes);
     rows.push(...(await measureRangeReads(database, reads.loaded, config.samples, log)));
     rows.push(...(await measureRouteReads(database, reads.loaded, config.samples, log)));
+    rows.push(...(await measureActivityReads(database, reads.loaded, config.samples, log)));
     rows.push(...(await measureCopy(database, config, log)));
     rows.push(...(await measureWriters(database, config, log)));
     await createWorkspaces(database, config, log);

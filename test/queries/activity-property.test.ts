@@ -80,13 +80,14 @@ interface Row {
   memory: number | null;
 }
 
-async function insert(appId: string, rows: Row[]): Promise<void> {
+/** Inserts `rows` for `appId`; `durationMs` marks them (the rows that arrive while the log is paged use 2). */
+async function insert(appId: string, rows: Row[], durationMs = 1): Promise<void> {
   if (rows.length === 0) return;
   const userIds = [null, users[0]?.id, users[1]?.id, randomUUID()];
   const values = rows.map((row) => {
     const micros = BigInt(BASE) * 1000n + BigInt(row.at);
     const instant = new Date(Number(micros / 1000n)).toISOString().replace('Z', `${String(micros % 1000n).padStart(3, '0')}Z`);
-    return sql`(${appId}::uuid, ${row.method}, ${row.path}, ${userIds[row.user] ?? null}::uuid, ${instant}::timestamptz, 1, ${row.status}, ${row.memory}::bigint, ${row.error})`;
+    return sql`(${appId}::uuid, ${row.method}, ${row.path}, ${userIds[row.user] ?? null}::uuid, ${instant}::timestamptz, ${durationMs}, ${row.status}, ${row.memory}::bigint, ${row.error})`;
   });
   await sql`insert into route_invocations (app_id, method, path, user_id, started_at, duration_ms, status_code, memory_peak_bytes, error)
     values ${sql.join(values)}`.execute(database.current.db);
@@ -134,6 +135,43 @@ describe('the invocation log', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('walks every row that matched page 1 exactly once, newest first, while rows arrive between pages', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(invocation, { minLength: 5, maxLength: 40 }),
+        fc.array(fc.array(invocation, { maxLength: 4 }), { minLength: 1, maxLength: 8 }),
+        rangeArb,
+        filtersArb,
+        fc.integer({ min: 1, max: 5 }),
+        async (rows, arrivals, r, chosen, limit) => {
+          const appId = randomUUID();
+          await insert(appId, rows);
+          const range: ActivityRange = { tz: r.tz, from: day(r.first), to: day(r.first + r.days - 1) };
+          const filters = filtersOf(chosen);
+          const expected = await rawLog(database.current.db, appId, range, filters);
+          let page = await readInvocationLog(database.current.db, appId, { range, filters, limit });
+          const walked = [...page.items];
+          for (let turn = 0; page.next; turn++) {
+            // Newer, older and same-instant rows land between the first pages, some matching the filters.
+            await insert(appId, arrivals[turn] ?? [], 2);
+            page = await readInvocationLog(database.current.db, appId, { range, filters, after: page.next, limit });
+            walked.push(...page.items);
+          }
+          const key = (item: InvocationLogItem) => JSON.stringify(item);
+          expect(
+            walked
+              .filter((item) => item.durationMs === 1)
+              .map(key)
+              .sort(),
+          ).toEqual(expected.map(key).sort());
+          const times = walked.map((item) => item.startedAt);
+          expect(times).toEqual([...times].sort().reverse());
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });

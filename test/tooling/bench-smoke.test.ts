@@ -48,6 +48,8 @@ describe('benchmark (small)', () => {
       '/stats/routes 30 days, sort=calls, 2000 routes p50, 10^4 vs 10^2',
       '/stats/routes 30 days, sort=p95DurationMs, 2000 routes p50, 10^4 events',
       '/stats/routes 30 days, sort=p95DurationMs, 2000 routes p50, 10^4 vs 10^2',
+      '/stats/errors 30 days p50, 10^4 invocations',
+      expect.stringMatching(/^\/stats\/invocations page \d+ \(user=anonymous\) p50, 10\^4 invocations$/),
       'COPY 10^4 view_events',
       'COPY 10^4 route_invocations',
       '16 single-row writers, view_events',
