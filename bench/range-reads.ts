@@ -56,6 +56,51 @@ const WHY_FLAT =
   'the range read covers each period with day, hour and 15-minute rollup rows and merges their histograms: its cost follows the periods and the bins in use, not the events.';
 const WHY_FASTER = 'the naive query sorts every invocation of the range per period for percentile_disc; the rollup read merges histograms.';
 
+/** The apps a read is timed on: the smallest and the largest loaded by measureStatsReads. */
+export interface ReadScales {
+  smallest: { events: number; appId: string };
+  largest: { events: number; appId: string };
+}
+
+/**
+ * A read (`read(appId)`) timed on the smallest and the largest app, and its
+ * naive query on the largest: a row for "≥ 100× faster than naive" and, when
+ * there are two scales, one for "≤ 1.5× from the smallest to the largest".
+ */
+export async function scaledReadRows(
+  name: string,
+  { smallest, largest }: ReadScales,
+  read: (appId: string) => () => Promise<unknown>,
+  naive: () => Promise<unknown>,
+  samples: { fast: number; seconds: number },
+  why: { faster: string; flat: string },
+): Promise<BenchRow[]> {
+  const [small, large] = await sampleRoundRobin([read(smallest.appId), read(largest.appId)], samples.fast, samples.seconds);
+  const naiveSamples = await sample(naive, { max: 3, seconds: 0, warmup: 0 });
+  const p50 = (s: Samples | undefined) => percentile(s ?? { durations: [] }, 50);
+  const rows = [
+    fasterRow(`${name} p50, ${power(largest.events)} events`, p50(large), p50(naiveSamples), 'naive SQL', {
+      atLeast: 100,
+      why: why.faster,
+    }),
+  ];
+  if (largest !== smallest) {
+    rows.push(
+      costRow(
+        `${name} p50, ${power(largest.events)} vs ${power(smallest.events)}`,
+        p50(large),
+        p50(small),
+        `at ${power(smallest.events)}`,
+        {
+          atMost: 1.5,
+          why: why.flat,
+        },
+      ),
+    );
+  }
+  return rows;
+}
+
 /** Rows for /stats/range at the smallest and largest of `loaded` (apps loaded by measureStatsReads). */
 export async function measureRangeReads(
   database: Database,
@@ -71,26 +116,13 @@ export async function measureRangeReads(
   for (const c of CASES) {
     log(`timing /stats/range ${c.name}…`);
     const read = (appId: string) => () => getRangeStats(database.db, appId, rangeFor(c, now));
-    const [small, large] = await sampleRoundRobin([read(smallest.appId), read(largest.appId)], samples.fast, samples.seconds);
-    const naive = await sample(() => naiveRange(database.db, largest.appId, c, now), { max: 3, seconds: 0, warmup: 0 });
-    const p50 = (s: Samples | undefined) => percentile(s ?? { durations: [] }, 50);
+    const naive = () => naiveRange(database.db, largest.appId, c, now);
     rows.push(
-      fasterRow(`/stats/range ${c.name} p50, ${power(largest.events)} events`, p50(large), p50(naive), 'naive SQL', {
-        atLeast: 100,
-        why: WHY_FASTER,
-      }),
+      ...(await scaledReadRows(`/stats/range ${c.name}`, { smallest, largest }, read, naive, samples, {
+        faster: WHY_FASTER,
+        flat: WHY_FLAT,
+      })),
     );
-    if (largest !== smallest) {
-      rows.push(
-        costRow(
-          `/stats/range ${c.name} p50, ${power(largest.events)} vs ${power(smallest.events)}`,
-          p50(large),
-          p50(small),
-          `at ${power(smallest.events)}`,
-          { atMost: 1.5, why: WHY_FLAT },
-        ),
-      );
-    }
   }
   return rows;
 }

@@ -4,10 +4,9 @@ import type { Database } from '../server/db/client';
 import type { DB } from '../server/db/types';
 import { listRoutes } from '../server/queries/stats/routes';
 import type { RouteSort } from '../server/schemas/routes';
-import { power } from './config';
 import { ROUTES } from './load';
-import { type Samples, percentile, sample, sampleRoundRobin } from './measure';
-import { type BenchRow, costRow, fasterRow } from './report';
+import { scaledReadRows } from './range-reads';
+import type { BenchRow } from './report';
 
 // GET /stats/routes (CONTRACT §8) for the last 30 days at the smallest and
 // the largest loaded scale (invocations over 2,000 routes), beside the naive
@@ -56,26 +55,8 @@ export async function measureRouteReads(
     const name = `/stats/routes 30 days, sort=${sort}, ${ROUTES} routes`;
     log(`timing ${name}…`);
     const read = (appId: string) => () => listRoutes(database.db, appId, { range: last30Days(now), sort, limit: 20 });
-    const [small, large] = await sampleRoundRobin([read(smallest.appId), read(largest.appId)], samples.fast, samples.seconds);
-    const naive = await sample(() => naiveRoutes(database.db, largest.appId, column, now), { max: 3, seconds: 0, warmup: 0 });
-    const p50 = (s: Samples | undefined) => percentile(s ?? { durations: [] }, 50);
-    rows.push(
-      fasterRow(`${name} p50, ${power(largest.events)} events`, p50(large), p50(naive), 'naive SQL', { atLeast: 100, why: WHY_FASTER }),
-    );
-    if (largest !== smallest) {
-      rows.push(
-        costRow(
-          `${name} p50, ${power(largest.events)} vs ${power(smallest.events)}`,
-          p50(large),
-          p50(small),
-          `at ${power(smallest.events)}`,
-          {
-            atMost: 1.5,
-            why: WHY_FLAT,
-          },
-        ),
-      );
-    }
+    const naive = () => naiveRoutes(database.db, largest.appId, column, now);
+    rows.push(...(await scaledReadRows(name, { smallest, largest }, read, naive, samples, { faster: WHY_FASTER, flat: WHY_FLAT })));
   }
   return rows;
 }

@@ -57,7 +57,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   for (const table of TABLES) await sql.raw(`create table ${table}`).execute(db);
   await applyRouteSql(db);
   await sql.raw(RIGHTS).execute(db);
-  await sql`select stats_routes_rebuild_app(a.app_id) from (select distinct app_id from route_invocations) a`.execute(db);
+  await sql`select stats_routes_rebuild_all()`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
-import { RangeInputError, type ResolvedRange } from '../../../lib/range';
+import type { ResolvedRange } from '../../../lib/range';
 import type { DB } from '../../db/types';
-import type { RangeFigures, RangeSeriesEntry, RangeStats } from '../../schemas/range';
-import { binRepresentative } from './duration-bins';
+import type { RangeFigures, RangeStats } from '../../schemas/range';
+import { periodFigures, percentileOf, runRangeRead } from './range-rows';
 import { periodsOf, unitsOf } from './range-units';
 
 // GET /stats/range (CONTRACT §8) in one statement, from rollup rows only:
@@ -94,7 +94,6 @@ function statement(appId: string, range: ResolvedRange) {
 }
 
 function figuresOf(row: PeriodRow | undefined): RangeFigures {
-  const percentile = (bin: number | null | undefined) => (bin === null || bin === undefined ? null : binRepresentative(bin));
   return {
     views: row?.views ?? 0,
     invocations: row?.invocations ?? 0,
@@ -102,40 +101,15 @@ function figuresOf(row: PeriodRow | undefined): RangeFigures {
     errorRate: row?.errorRate ?? 0,
     computeMs: row?.computeMs ?? 0,
     avgDurationMs: row?.avgDurationMs ?? 0,
-    p50DurationMs: percentile(row?.p50),
-    p95DurationMs: percentile(row?.p95),
-    p99DurationMs: percentile(row?.p99),
+    p50DurationMs: percentileOf(row?.p50),
+    p95DurationMs: percentileOf(row?.p95),
+    p99DurationMs: percentileOf(row?.p99),
     peakMemoryBytes: row?.peakMemoryBytes ?? 0,
   };
 }
 
 /** The figures of an app over a range of calendar days in a time zone, the previous range's, and the series by hour or day (CONTRACT §8). */
 export async function getRangeStats(db: Kysely<DB>, appId: string, range: ResolvedRange): Promise<RangeStats> {
-  let rows: PeriodRow[];
-  try {
-    ({ rows } = await statement(appId, range).execute(db));
-  } catch (error) {
-    // PostgreSQL's own zone list is the last word: a name it does not know is the caller's mistake.
-    if ((error as { code?: string }).code === '22023') throw new RangeInputError('tz', `unknown time zone ${JSON.stringify(range.tz)}`);
-    throw error;
-  }
-  if (rows.some((row) => !row.aligned)) {
-    throw new RangeInputError('from', 'the zone had an offset that is not a multiple of 15 minutes then (local mean time)');
-  }
-  const series: RangeSeriesEntry[] = rows
-    .filter((row) => Number(row.key) >= 2)
-    .map((row) => {
-      const { errorRate: _rate, ...figures } = figuresOf(row);
-      return { start: row.start.toISOString(), local: row.label ?? '', ...figures };
-    });
-  return {
-    appId,
-    tz: range.tz,
-    from: range.from,
-    to: range.to,
-    interval: range.interval,
-    totals: figuresOf(rows.find((row) => Number(row.key) === 0)),
-    previous: figuresOf(rows.find((row) => Number(row.key) === 1)),
-    series,
-  };
+  const rows = await runRangeRead(statement(appId, range), db, range);
+  return { appId, tz: range.tz, from: range.from, to: range.to, interval: range.interval, ...periodFigures(rows, figuresOf) };
 }

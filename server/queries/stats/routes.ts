@@ -1,8 +1,8 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { RangeInputError, type ResolvedRange } from '../../../lib/range';
+import type { ResolvedRange } from '../../../lib/range';
 import type { DB } from '../../db/types';
 import type { RouteFigures, RouteRange, RouteRangeFigures, RouteSort } from '../../schemas/routes';
-import { binRepresentative } from './duration-bins';
+import { periodFigures, percentileOf, runRangeRead } from './range-rows';
 import { periodsOf, unitsOf } from './range-units';
 
 // GET /stats/routes and one route's figures over a range (CONTRACT §8), from the
@@ -70,8 +70,6 @@ interface FigureRow {
   p99: number | null;
 }
 
-const percentile = (bin: number | null | undefined) => (bin === null || bin === undefined ? null : binRepresentative(bin));
-
 function figuresOf(row: FigureRow | undefined): RouteRangeFigures {
   return {
     invocations: row?.calls ?? 0,
@@ -79,22 +77,11 @@ function figuresOf(row: FigureRow | undefined): RouteRangeFigures {
     errorRate: row?.rate ?? 0,
     computeMs: row?.compute ?? 0,
     avgDurationMs: row?.avg ?? 0,
-    p50DurationMs: percentile(row?.p50),
-    p95DurationMs: percentile(row?.p95),
-    p99DurationMs: percentile(row?.p99),
+    p50DurationMs: percentileOf(row?.p50),
+    p95DurationMs: percentileOf(row?.p95),
+    p99DurationMs: percentileOf(row?.p99),
     peakMemoryBytes: row?.peak ?? 0,
   };
-}
-
-async function run<T>(statement: RawBuilder<T>, db: Kysely<DB>, range: ResolvedRange): Promise<T[]> {
-  try {
-    const { rows } = await statement.execute(db);
-    return rows;
-  } catch (error) {
-    // PostgreSQL's own zone list is the last word: a name it does not know is the caller's mistake.
-    if ((error as { code?: string }).code === '22023') throw new RangeInputError('tz', `unknown time zone ${JSON.stringify(range.tz)}`);
-    throw error;
-  }
 }
 
 /**
@@ -111,7 +98,7 @@ export async function listRoutes(
   const range = { ...query.range, interval: 'day' as const };
   const order = sql.raw(`${SORT_COLUMNS[query.sort]} desc nulls last, method collate "C", route collate "C"`);
   const byP95 = query.sort === 'p95DurationMs';
-  const rows = await run(
+  const rows = await runRangeRead(
     sql<FigureRow & { method: string; route: string; aligned: boolean }>`
       with ${periodsOf(range)}, ${unitsOf()},
       route_rows as materialized (${routeRows(appId, sql`u.key = 0`)}),
@@ -135,9 +122,6 @@ export async function listRoutes(
     db,
     range,
   );
-  if (rows.some((row) => !row.aligned)) {
-    throw new RangeInputError('from', 'the zone had an offset that is not a multiple of 15 minutes then (local mean time)');
-  }
   return rows.map((row) => {
     const { invocations, ...figures } = figuresOf(row);
     return { method: row.method, route: row.route, calls: invocations, ...figures, lastCalledAt: row.last?.toISOString() ?? null };
@@ -152,7 +136,7 @@ export async function getRouteRange(
 ): Promise<RouteRange> {
   const { range } = query;
   const where = sql`r.method = ${query.method} and r.route = ${query.route}`;
-  const rows = await run(
+  const rows = await runRangeRead(
     sql<FigureRow & { key: string; start: Date; label: string | null; aligned: boolean }>`
       with ${periodsOf(range)}, ${unitsOf()},
       picked as materialized (${routeRows(appId, where)}),
@@ -168,15 +152,6 @@ export async function getRouteRange(
     db,
     range,
   );
-  if (rows.some((row) => !row.aligned)) {
-    throw new RangeInputError('from', 'the zone had an offset that is not a multiple of 15 minutes then (local mean time)');
-  }
-  const series = rows
-    .filter((row) => Number(row.key) >= 2)
-    .map((row) => {
-      const { errorRate: _rate, ...figures } = figuresOf(row);
-      return { start: row.start.toISOString(), local: row.label ?? '', ...figures };
-    });
   return {
     appId,
     method: query.method,
@@ -185,8 +160,6 @@ export async function getRouteRange(
     from: range.from,
     to: range.to,
     interval: range.interval,
-    totals: figuresOf(rows.find((row) => Number(row.key) === 0)),
-    previous: figuresOf(rows.find((row) => Number(row.key) === 1)),
-    series,
+    ...periodFigures(rows, figuresOf),
   };
 }
