@@ -21,6 +21,8 @@ export function workspaceLoginsOpened(): number {
 // rather than run, and printed values have one form (server/queries/preview/values.ts parses them).
 const SESSION_OPTIONS = [
   'row_security=off',
+  // A table of 10^8 rows makes any plan look costly; JIT would compile for a second before a 25-row page.
+  'jit=off',
   'search_path=pg_catalog',
   'default_transaction_read_only=on',
   `statement_timeout=${WORKSPACE_LIMITS.statementTimeoutMs}`,
