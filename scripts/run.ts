@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describeCliError, runCommand } from '../server/cli/commands';
 import { createDatabase } from '../server/db/client';
 import { migrateOrThrow } from '../server/db/migrate';
+import { ensurePartitions } from '../server/queries/stats/retention';
 import { seedDemoData } from '../server/seed/index';
 import { dataDir } from '../server/data-dir';
 import { type DatabaseHandle, acquireDatabase } from '../server/embedded/launcher';
@@ -31,7 +32,10 @@ async function withDatabase<T>(work: (handle: DatabaseHandle) => Promise<T>): Pr
 async function migrate(url: string): Promise<string[]> {
   const database = createDatabase(url, { max: 2 });
   try {
-    return await migrateOrThrow(database.db);
+    const applied = await migrateOrThrow(database.db);
+    // Every start creates the months ahead, so writers never fall back to the default partition.
+    await ensurePartitions(database.db);
+    return applied;
   } finally {
     await database.destroy();
   }
@@ -40,7 +44,10 @@ async function migrate(url: string): Promise<string[]> {
 async function seed(url: string, onlyWhenEmpty: boolean): Promise<Awaited<ReturnType<typeof seedDemoData>>> {
   const database = createDatabase(url, { max: 4 });
   try {
-    return await seedDemoData(database.db, { onlyWhenEmpty });
+    const result = await seedDemoData(database.db, { onlyWhenEmpty });
+    // The demo's past weeks went to the default partition: move them into their months.
+    if (result.seeded) await ensurePartitions(database.db);
+    return result;
   } finally {
     await database.destroy();
   }

@@ -46,6 +46,14 @@ const COMMANDS: Record<string, Command> = {
     flags: { values: { app: 'string' }, switches: [] },
     run: (caller, flags) => caller.maintenance.checkStats(flags as Parameters<Caller['maintenance']['checkStats']>[0]),
   },
+  'retention:apply': {
+    flags: { values: { 'keep-days': 'number' }, switches: ['dry-run'] },
+    run: (caller, flags) => caller.maintenance.applyRetention(flags as Parameters<Caller['maintenance']['applyRetention']>[0]),
+  },
+  'partitions:ensure': {
+    flags: { values: { 'months-ahead': 'number' }, switches: [] },
+    run: (caller, flags) => caller.maintenance.ensurePartitions(flags as Parameters<Caller['maintenance']['ensurePartitions']>[0]),
+  },
 };
 
 export const COMMAND_NAMES = Object.keys(COMMANDS);
@@ -61,7 +69,8 @@ export function describeCliError(error: unknown): string {
     const issue = cause.issues[0];
     const key = issue?.path[0];
     if (issue?.code === 'unrecognized_keys') return `Unknown flag: --${kebab(String(issue.keys[0]))}`;
-    if (issue?.code === 'invalid_type' && issue.input === undefined) return `Missing flag: --${kebab(String(key))}`;
+    // zod 4 leaves `input` out of its issues: a missing key is the type error that received undefined.
+    if (issue?.code === 'invalid_type' && / received undefined$/.test(issue.message)) return `Missing flag: --${kebab(String(key))}`;
     return `Invalid --${kebab(String(key))}: ${issue?.message ?? 'invalid value'}`;
   }
   if (error instanceof TRPCError && error.code === 'INTERNAL_SERVER_ERROR') {

@@ -11,6 +11,7 @@ import * as rollupHoursHistograms from './migrations/20260109000000_rollup_hours
 import * as liveNotify from './migrations/20260110000000_live_notify';
 import * as invocationLog from './migrations/20260111000000_invocation_log';
 import * as routeRollups from './migrations/20260112000000_route_rollups';
+import * as partitions from './migrations/20260113000000_partitions';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '20260110000000_live_notify': liveNotify,
   '20260111000000_invocation_log': invocationLog,
   '20260112000000_route_rollups': routeRollups,
+  '20260113000000_partitions': partitions,
 };

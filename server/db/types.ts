@@ -82,7 +82,7 @@ export interface RouteInvocationsTable {
   status_code: number;
   memory_peak_bytes: Int8 | null;
   error: string | null;
-  /** The log's keyset with started_at; an identity the service assigns (migration 20260111000000_invocation_log). */
+  /** The log's keyset with started_at; numbered by the service from route_invocations_id_seq (migrations 20260111000000_invocation_log, 20260113000000_partitions). */
   id: DefaultInt8;
 }
 
@@ -195,6 +195,12 @@ export interface StatsLiveNotifiedTable {
   at: Timestamp;
 }
 
+/** From when each event table still holds raw rows: retention dropped every partition before `since` (migration 20260113000000_partitions). */
+export interface StatsRawSinceTable {
+  table_name: string;
+  since: Timestamp;
+}
+
 /** The tracked (method, route) pairs of an app, at most stats_routes_cap() of them; the rest count under `(other)`. */
 export interface StatsRoutesTable {
   app_id: string;
@@ -245,6 +251,7 @@ export interface DB {
   rate_limits: RateLimitsTable;
   idempotency_keys: IdempotencyKeysTable;
   stats_live_notified: StatsLiveNotifiedTable;
+  stats_raw_since: StatsRawSinceTable;
   stats_view_slots: StatsViewSlotsTable;
   stats_view_buckets: StatsViewBucketsTable;
   stats_view_hours: StatsViewHoursTable;

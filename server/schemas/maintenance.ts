@@ -4,3 +4,14 @@ import { z } from 'zod';
 export const StatsMaintenanceInput = z.strictObject({
   app: z.string().min(1).max(200).optional(),
 });
+
+/** `retention:apply`: drop the raw rows of every whole month older than `keepDays` days; `dryRun` only lists them. */
+export const RetentionInput = z.strictObject({
+  keepDays: z.number().int().min(1).max(36_500),
+  dryRun: z.boolean().optional(),
+});
+
+/** `partitions:ensure`: create the partitions of this month and `monthsAhead` after it (default 3). */
+export const PartitionsInput = z.strictObject({
+  monthsAhead: z.number().int().min(0).max(120).optional(),
+});

@@ -115,7 +115,7 @@ async function catalogTables(): Promise<Tables> {
     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
     join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
     join pg_catalog.pg_type t on t.oid = a.atttypid
-    where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relname <> all(${MIGRATOR_TABLES}::text[])
+    where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition and c.relname <> all(${MIGRATOR_TABLES}::text[])
     order by c.relname, a.attnum`.execute(database.current.db);
   const tables: Tables = {};
   for (const row of rows) {

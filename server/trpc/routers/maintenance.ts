@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types';
 import { findApp } from '../../queries/apps';
 import { type RollupDifference, checkRollups, listRollupApps, rebuildRollups } from '../../queries/stats/maintain';
-import { StatsMaintenanceInput } from '../../schemas/maintenance';
+import { MONTHS_AHEAD, applyRetention, ensurePartitions, rawRowsSince } from '../../queries/stats/retention';
+import { PartitionsInput, RetentionInput, StatsMaintenanceInput } from '../../schemas/maintenance';
 import { router, systemProcedure } from '../init';
 
 // At most this many differences are listed; `consistent` says whether there were any.
@@ -14,6 +15,17 @@ async function resolveAppId(db: Kysely<DB>, ref: string | undefined): Promise<st
   const app = await findApp(db, ref);
   if (!app) throw new TRPCError({ code: 'NOT_FOUND', message: `Unknown app: ${ref}` });
   return app.id;
+}
+
+/** Rollups keep the figures of rows retention dropped, so raw rows can no longer recompute or check them. */
+async function refuseAfterRetention(db: Kysely<DB>): Promise<void> {
+  const since = await rawRowsSince(db);
+  const oldest = [since.viewEvents, since.routeInvocations].filter((at): at is Date => at !== null);
+  if (oldest.length === 0) return;
+  throw new TRPCError({
+    code: 'PRECONDITION_FAILED',
+    message: `Retention dropped the raw rows before ${oldest.map((at) => at.toISOString()).join(' and ')}: the rollups hold figures raw rows no longer have, so they cannot be rebuilt or checked from them`,
+  });
 }
 
 async function checkApps(db: Kysely<DB>, appIds: string[]) {
@@ -29,6 +41,7 @@ export const maintenanceRouter = router({
   /** Recomputes the rollups of one app (or all) from raw rows, then compares every figure with raw SQL. */
   rebuildStats: systemProcedure.input(StatsMaintenanceInput).mutation(async ({ ctx, input }) => {
     const appId = await resolveAppId(ctx.db, input.app);
+    await refuseAfterRetention(ctx.db);
     await rebuildRollups(ctx.db, appId);
     return checkApps(ctx.db, appId ? [appId] : await listRollupApps(ctx.db));
   }),
@@ -36,6 +49,17 @@ export const maintenanceRouter = router({
   /** Compares every rollup figure of one app (or all) with the same figure computed from raw rows. */
   checkStats: systemProcedure.input(StatsMaintenanceInput).query(async ({ ctx, input }) => {
     const appId = await resolveAppId(ctx.db, input.app);
+    await refuseAfterRetention(ctx.db);
     return checkApps(ctx.db, appId ? [appId] : await listRollupApps(ctx.db));
   }),
+
+  /** Drops the monthly partitions of raw events older than `keepDays` days (or lists them, dry run); the rollups keep their figures. */
+  applyRetention: systemProcedure
+    .input(RetentionInput)
+    .mutation(({ ctx, input }) => applyRetention(ctx.db, { keepDays: input.keepDays, dryRun: input.dryRun ?? false })),
+
+  /** Creates the monthly partitions ahead and moves rows out of the default partition into their months. */
+  ensurePartitions: systemProcedure
+    .input(PartitionsInput)
+    .mutation(({ ctx, input }) => ensurePartitions(ctx.db, input.monthsAhead ?? MONTHS_AHEAD)),
 });
