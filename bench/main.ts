@@ -7,6 +7,7 @@ import { describeMachine, formatTable, renderResults } from './report';
 import { runBench } from './run';
 import { runLiveBench } from './live';
 import { runExportBench } from './export-run';
+import { comparedToPrevious, readPreviousRun } from './previous';
 
 // `npm run bench`: a throwaway embedded PostgreSQL on loopback, every
 // measurement beside its reference, one table on stdout and in RESULTS.md.
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     };
     const notes = [
       ...result.notes,
+      ...comparedToPrevious(result.rows, readPreviousRun(RESULTS)),
       `The whole run took ${((Date.now() - started) / 1000).toFixed(0)} s; the machine's 1-minute load average was ${loadBefore.toFixed(1)} at the start and ${(loadavg()[0] ?? 0).toFixed(1)} at the end (other work shares it).`,
     ];
     process.stdout.write(`${formatTable(result.rows)}\n`);

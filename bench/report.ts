@@ -152,7 +152,7 @@ const MEASURED = [
     'from the rollups (server/queries/stats/read.ts) and from the raw rows (test/oracle/stats-raw.ts), for one app among all the loaded ones. ' +
     'Events are spread over the last 90 days and written through 16 connections, so every day carries up to 16 counter slots, the worst case of the read. ' +
     'Rollup samples of all scales are taken in turn, so a busy moment of the machine hits every scale alike.',
-  'COPY: the same rows into view_events / route_invocations (rollup triggers on) and into twin tables with the same columns and indexes but no triggers, both empty; best of two rounds.',
+  'COPY: the same rows into view_events / route_invocations (partitioned by month, rollup triggers on) and into twin tables with the same columns and indexes, neither partitioned nor triggered, both empty; best of two rounds.',
   'Writers: 16 connections inserting one row per statement (autocommit, prepared) into one app for a few seconds; best of two rounds.',
   'Preview and /stats/tables: p50 of the query functions behind them against the bare query named beside them.',
   'Load: each REST path under autocannon on `next start`, beside GET /api/ping on the same server (the framework’s constant answer) and beside the bare handler ' +

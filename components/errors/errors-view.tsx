@@ -13,6 +13,7 @@ import { EmptyState } from '@/components/ui/states';
 import { UpdatedAgo } from '@/components/ui/updated-ago';
 import { resolveRange } from '@/lib/range';
 import { trpc } from '@/trpc/react';
+import { RetentionNotice } from '@/components/invocations/retention-notice';
 import { ErrorGroupTable } from './error-group-table';
 
 /** How many groups the page (and its CSV) shows: the most the path answers. */
@@ -50,6 +51,7 @@ export function ErrorsView({ appId, routeId }: { appId: string; routeId: string 
         <RangeControl shown={range ?? undefined} />
         {range && <RangeHeading range={range} />}
       </div>
+      <RetentionNotice appId={appId} tz={range?.tz ?? 'UTC'} what="the groups and their samples" />
       <QueryView query={errors} what="the error groups" skeleton={<GroupsSkeleton />}>
         {({ groups }) =>
           groups.length === 0 || !range ? (

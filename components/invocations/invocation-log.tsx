@@ -15,6 +15,7 @@ import { trpc } from '@/trpc/react';
 import { LogFilterControls } from './log-filters';
 import { LOG_PAGE, type LogFilters, logFiltersOf } from './log-params';
 import { InvocationTable } from './invocation-table';
+import { RetentionNotice } from './retention-notice';
 
 /** The input of `activity.invocations` that the page's URL names: its range and filters, or `fixed` ones (the server prefetches the same). */
 export function logInput(appId: string, search: { get(name: string): string | null }, fixed?: LogFilters) {
@@ -58,6 +59,7 @@ export function InvocationLog({ appId, fixed }: { appId: string; fixed?: LogFilt
           <LogFilterControls routes={unique(loaded.map((r) => r.route))} users={unique(loaded.map((r) => r.username))} />
         </div>
       )}
+      <RetentionNotice appId={appId} tz={input.tz ?? 'UTC'} what="the invocations listed here" />
       <QueryView query={log} what="the invocation log" skeleton={<LogSkeleton />}>
         {({ pages }) => {
           const rows = pages.flatMap((page) => page.items);

@@ -51,7 +51,7 @@ const COMMANDS: Record<string, Command> = {
     run: (caller, flags) => caller.maintenance.applyRetention(flags as Parameters<Caller['maintenance']['applyRetention']>[0]),
   },
   'partitions:ensure': {
-    flags: { values: { 'months-ahead': 'number' }, switches: [] },
+    flags: { values: { 'months-ahead': 'number', since: 'string' }, switches: [] },
     run: (caller, flags) => caller.maintenance.ensurePartitions(flags as Parameters<Caller['maintenance']['ensurePartitions']>[0]),
   },
 };

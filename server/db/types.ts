@@ -196,7 +196,7 @@ export interface StatsLiveNotifiedTable {
 }
 
 /** From when each event table still holds raw rows: retention dropped every partition before `since` (migration 20260113000000_partitions). */
-export interface StatsRawSinceTable {
+export interface RetentionRawSinceTable {
   table_name: string;
   since: Timestamp;
 }
@@ -251,7 +251,7 @@ export interface DB {
   rate_limits: RateLimitsTable;
   idempotency_keys: IdempotencyKeysTable;
   stats_live_notified: StatsLiveNotifiedTable;
-  stats_raw_since: StatsRawSinceTable;
+  retention_raw_since: RetentionRawSinceTable;
   stats_view_slots: StatsViewSlotsTable;
   stats_view_buckets: StatsViewBucketsTable;
   stats_view_hours: StatsViewHoursTable;

@@ -109,3 +109,9 @@ export const LogCursorPayload = z.strictObject({
   i: z.string().regex(/^[0-9]{1,19}$/),
 });
 export type LogCursorPayload = z.infer<typeof LogCursorPayload>;
+
+/** From when raw invocations exist: retention dropped every one before `invocationsSince`; null while it dropped none. */
+export const RawRowsSince = z.object({
+  invocationsSince: z.iso.datetime().nullable().describe('Raw invocations before this instant were dropped by retention'),
+});
+export type RawRowsSince = z.infer<typeof RawRowsSince>;

@@ -11,7 +11,8 @@ export const RetentionInput = z.strictObject({
   dryRun: z.boolean().optional(),
 });
 
-/** `partitions:ensure`: create the partitions of this month and `monthsAhead` after it (default 3). */
+/** `partitions:ensure`: create the partitions of this month and `monthsAhead` after it (default 3), and from `since` on. */
 export const PartitionsInput = z.strictObject({
   monthsAhead: z.number().int().min(0).max(120).optional(),
+  since: z.iso.date().optional(),
 });

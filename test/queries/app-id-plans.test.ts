@@ -128,6 +128,7 @@ const NO_EVENT_READS: Record<string, string> = {
   'auth.me': 'the signed-in user only',
   'account.tokens': "the caller's own tokens",
   'settings.members': "an app's memberships",
+  'activity.rawSince': 'retention_raw_since, one row per event table, of no app',
 };
 
 const collected: Array<CountedStatement & { call: string }> = [];

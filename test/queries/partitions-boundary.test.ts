@@ -8,6 +8,7 @@ import { checkRollups } from '../../server/queries/stats/maintain';
 import { ensurePartitions } from '../../server/queries/stats/retention';
 import { getApiSummary, getViewStats } from '../../server/queries/stats/read';
 import * as raw from '../oracle/stats-raw';
+import { cli } from '../helpers/cli';
 import { useTestDatabase } from '../helpers/database';
 import { makeApp, makeUser } from '../helpers/fixtures';
 
@@ -103,5 +104,19 @@ describe('writes across a month boundary', () => {
     const { rows } = await sql<{ n: string }>`select count(*) as n from view_events_default`.execute(database.current.db);
     expect(Number(rows[0]?.n)).toBe(0);
     await expectConsistent();
+  });
+
+  it('makes the months of a backfill ahead of it with partitions:ensure --since', { timeout: 60_000 }, async () => {
+    const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 2, 1));
+    const result = await cli(database.current.url, 'partitions:ensure', '--since', since.toISOString().slice(0, 10));
+    expect(result.stderr).toBe('');
+    // Two months back and one back, for each of the two tables; this month and those ahead existed.
+    expect(result.json).toEqual({ created: 4 });
+    const { rows } = await sql<{ n: string }>`
+      select count(*) as n from pg_catalog.pg_inherits where inhparent = 'view_events'::regclass
+        and inhrelid = ${`view_events${suffix(since)}`}::regclass`.execute(database.current.db);
+    expect(Number(rows[0]?.n)).toBe(1);
+    const bad = await cli(database.current.url, 'partitions:ensure', '--since', 'last year');
+    expect(bad.stderr.trim()).toMatch(/^Invalid --since: /);
   });
 });

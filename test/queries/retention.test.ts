@@ -104,6 +104,8 @@ describe('retention by monthly partition', () => {
     expect(plan.bytes).toBeGreaterThan(0);
     expect(await rowCounts()).toEqual(before);
     expect(await rawRowsSince(database.current.db)).toEqual({ viewEvents: null, routeInvocations: null });
+    const caller = await callerFor(database.current.db, owner, () => now);
+    expect(await caller.activity.rawSince({ appId: app.id })).toEqual({ invocationsSince: null });
   });
 
   it('drops the old months through the CLI, and every rollup figure stays the same', { timeout: 120_000 }, async () => {
@@ -128,6 +130,9 @@ describe('retention by monthly partition', () => {
       expect(await partitionsOf(dropped.partition.replace(/_y.*$/, ''))).not.toContain(dropped.partition);
     expect(await figures()).toEqual(kept);
     expect(await rawRowsSince(db)).toEqual({ viewEvents: monthStart(2), routeInvocations: monthStart(2) });
+    // The log, the error groups and their samples say from when they have raw rows.
+    const caller = await callerFor(db, owner, () => now);
+    expect(await caller.activity.rawSince({ appId: app.id })).toEqual({ invocationsSince: monthStart(2).toISOString() });
     const again = await cli(database.current.url, 'retention:apply', '--keep-days', String(KEEP_DAYS), '--dry-run');
     expect(again.json).toMatchObject({ dryRun: true, partitions: [], rows: 0, bytes: 0 });
   });

@@ -50,6 +50,8 @@ describe('benchmark (small)', () => {
       '/stats/routes 30 days, sort=p95DurationMs, 2000 routes p50, 10^4 vs 10^2',
       '/stats/errors 30 days p50, 10^4 invocations',
       expect.stringMatching(/^\/stats\/invocations page \d+ \(user=anonymous\) p50, 10\^4 invocations$/),
+      'disk per 10^7 events (views and invocations), raw rows with indexes',
+      'retention:apply, every month before last (views and invocations)',
       'COPY 10^4 view_events',
       'COPY 10^4 route_invocations',
       '16 single-row writers, view_events',
@@ -59,8 +61,8 @@ describe('benchmark (small)', () => {
       '/stats/tables, 20 tables',
     ]);
     for (const row of result.rows) {
-      expect(row.value, row.measurement).toMatch(/^\d[\d,.]* (ms|rows\/s)$/);
-      expect(row.reference, row.measurement).toMatch(/^\d[\d,.]* (ms|rows\/s) /);
+      expect(row.value, row.measurement).toMatch(/^\d[\d,.]* (ms|rows\/s|MiB)$/);
+      expect(row.reference, row.measurement).toMatch(/^\d[\d,.]* (ms|rows\/s|MiB) /);
       expect(row.ratio, row.measurement).toMatch(/^\d/);
     }
     const table = formatTable(result.rows);

@@ -86,7 +86,7 @@ $do$`;
 
 export async function up(db: Kysely<any>): Promise<void> {
   await applyPartitionSql(db);
-  await sql`create table stats_raw_since (table_name text primary key, since timestamptz not null)`.execute(db);
+  await sql`create table retention_raw_since (table_name text primary key, since timestamptz not null)`.execute(db);
   await sql.raw(CONVERT('view_events', 'viewed_at')).execute(db);
   await sql.raw(CONVERT('route_invocations', 'started_at')).execute(db);
   await sql`select appstats_partitions_ensure(3)`.execute(db);

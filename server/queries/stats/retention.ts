@@ -30,12 +30,16 @@ export interface RetentionResult {
 export const MONTHS_AHEAD = 3;
 
 /**
- * Creates the partitions of this UTC month and `monthsAhead` after it, and
- * moves rows the default partition holds into partitions of their months.
- * Returns how many partitions it made.
+ * Creates the partitions of this UTC month and `monthsAhead` after it (and of
+ * every month from `since` on, before a backfill), and moves rows the default
+ * partition holds into partitions of their months. Returns how many it made.
  */
-export async function ensurePartitions(db: Kysely<DB>, monthsAhead = MONTHS_AHEAD): Promise<{ created: number }> {
-  const { rows } = await sql<{ created: number }>`select appstats_partitions_ensure(${monthsAhead}::int) as created`.execute(db);
+export async function ensurePartitions(
+  db: Kysely<DB>,
+  { monthsAhead = MONTHS_AHEAD, since = null }: { monthsAhead?: number; since?: Date | null } = {},
+): Promise<{ created: number }> {
+  const { rows } = await sql<{ created: number }>`
+    select appstats_partitions_ensure(${monthsAhead}::int, ${since}::timestamptz) as created`.execute(db);
   return { created: rows[0]?.created ?? 0 };
 }
 
@@ -82,7 +86,7 @@ export async function applyRetention(
 
 /** From when raw rows of each event table exist: null where retention never dropped any. */
 export async function rawRowsSince(db: Kysely<DB>): Promise<{ viewEvents: Date | null; routeInvocations: Date | null }> {
-  const { rows } = await sql<{ table_name: string; since: Date }>`select table_name, since from stats_raw_since`.execute(db);
+  const { rows } = await sql<{ table_name: string; since: Date }>`select table_name, since from retention_raw_since`.execute(db);
   const since = (table: string) => rows.find((row) => row.table_name === table)?.since ?? null;
   return { viewEvents: since('view_events'), routeInvocations: since('route_invocations') };
 }

@@ -1,8 +1,17 @@
 import { type ActivityRange } from '../../queries/activity/filters';
 import { listErrorGroups } from '../../queries/activity/errors';
 import { invocationLogPages, readInvocationLog } from '../../queries/activity/log';
+import { rawRowsSince } from '../../queries/stats/retention';
 import { getRouteRange, listRoutes } from '../../queries/stats/routes';
-import { ErrorGroup, ErrorGroups, ErrorGroupsInput, InvocationLog, InvocationLogInput, InvocationLogItem } from '../../schemas/activity';
+import {
+  ErrorGroup,
+  ErrorGroups,
+  ErrorGroupsInput,
+  InvocationLog,
+  InvocationLogInput,
+  InvocationLogItem,
+  RawRowsSince,
+} from '../../schemas/activity';
 import { RouteFigures, RouteList, RouteListInput, RouteRange, RouteRangeInput } from '../../schemas/routes';
 import { FileOutput, csvFile, csvFileStream, rangeFileName } from '../file';
 import { appWriteProcedure, router } from '../init';
@@ -85,6 +94,12 @@ export const activityRouter = router({
         throw rangeError(error);
       }
     }),
+
+  /** From when the log, the error groups and their samples have raw rows to read: retention drops whole months (the rollups keep their figures). */
+  rawSince: appWriteProcedure.output(RawRowsSince).query(async ({ ctx }) => {
+    const since = await rawRowsSince(ctx.db);
+    return { invocationsSince: since.routeInvocations?.toISOString() ?? null };
+  }),
 
   /** One route (its page): totals, the previous period and the series by hour or day over the range. */
   route: appWriteProcedure

@@ -61,5 +61,10 @@ export const maintenanceRouter = router({
   /** Creates the monthly partitions ahead and moves rows out of the default partition into their months. */
   ensurePartitions: systemProcedure
     .input(PartitionsInput)
-    .mutation(({ ctx, input }) => ensurePartitions(ctx.db, input.monthsAhead ?? MONTHS_AHEAD)),
+    .mutation(({ ctx, input }) =>
+      ensurePartitions(ctx.db, {
+        monthsAhead: input.monthsAhead ?? MONTHS_AHEAD,
+        since: input.since ? new Date(`${input.since}T00:00:00Z`) : null,
+      }),
+    ),
 });

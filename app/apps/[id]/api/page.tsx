@@ -27,6 +27,7 @@ export default async function ApiPage({
   if (!app?.canWrite) return <NoAccess what="this app's API history" />;
   await Promise.all([
     serverTrpc.insights.range.prefetch({ appId, ...range }),
+    serverTrpc.activity.rawSince.prefetch({ appId }),
     // The same input as the log's useInfiniteQuery (components/invocations/invocation-log.tsx), so its first page hydrates.
     serverTrpc.activity.invocations.prefetchInfinite({ appId, ...range, ...logFiltersOfRecord(search), limit: LOG_PAGE }),
   ]);

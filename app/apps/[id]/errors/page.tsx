@@ -24,7 +24,10 @@ export default async function ErrorsPage({
   const range = rangeParamsOfRecord(await searchParams);
   const app = await appForPage(appId);
   if (!app?.canWrite) return <NoAccess what="this app's errors" />;
-  await serverTrpc.activity.errors.prefetch({ appId, ...range, limit: ERROR_GROUPS_LIMIT });
+  await Promise.all([
+    serverTrpc.activity.errors.prefetch({ appId, ...range, limit: ERROR_GROUPS_LIMIT }),
+    serverTrpc.activity.rawSince.prefetch({ appId }),
+  ]);
   return (
     <HydrateClient>
       <ErrorsView appId={appId} routeId={appId} />

@@ -27,12 +27,13 @@ begin
   upper := (substring(bound from $re$TO \('([^']+)'\)$re$))::timestamptz;
 end $$;
 
--- Creates the partitions of the current UTC month and `months_ahead` after it,
+-- Creates the partitions of the current UTC month and `months_ahead` after it
+-- (and of every month from `since` on, for a backfill of old rows),
 -- and moves the rows the default partition holds into partitions of their own
 -- months (a backfill, or writes past the months created ahead), so that
 -- retention can drop whole months. A month some partition already covers (the
 -- legacy one of a converted table) is left alone. Returns the partitions made.
-create or replace function appstats_partitions_ensure(months_ahead integer default 3) returns integer
+create or replace function appstats_partitions_ensure(months_ahead integer default 3, since timestamptz default null) returns integer
 language plpgsql as $$
 declare
   t record;
@@ -46,9 +47,11 @@ begin
   for t in select * from appstats_partitioned_tables() loop
     for month in execute format(
       'select distinct date_trunc(''month'', %1$I, ''UTC'') from public.%2$I
-       union select ((%3$L::timestamptz at time zone ''UTC'') + make_interval(months => g)) at time zone ''UTC''
-         from generate_series(0, %4$s) g
-       order by 1', t.col, t.tbl || '_default', this_month, greatest(months_ahead, 0))
+       union select g at time zone ''UTC'' from generate_series(
+         %3$L::timestamptz at time zone ''UTC'',
+         (%4$L::timestamptz at time zone ''UTC'') + make_interval(months => %5$s), interval ''1 month'') g
+       order by 1', t.col, t.tbl || '_default', date_trunc('month', least(coalesce(since, now()), now()), 'UTC'), this_month,
+       greatest(months_ahead, 0))
     loop
       part := appstats_partition_name(t.tbl, month);
       continue when to_regclass('public.' || quote_ident(part)) is not null;
@@ -76,7 +79,7 @@ end $$;
 
 -- Detaches and drops every partition whose whole range ends at or before
 -- `before` (never the default), or with dry_run only lists them, with their
--- rows and bytes. Records in stats_raw_since from when each table still has
+-- rows and bytes. Records in retention_raw_since from when each table still has
 -- raw rows.
 create or replace function appstats_retention_apply(before timestamptz, dry_run boolean)
 returns table (tbl text, part text, from_at timestamptz, to_at timestamptz, n_rows bigint, n_bytes bigint)
@@ -103,7 +106,7 @@ begin
     if not dry_run then
       execute format('alter table public.%I detach partition %s', p.tbl, p.rel);
       execute format('drop table %s', p.rel);
-      insert into stats_raw_since as r (table_name, since) values (p.tbl, p.upper)
+      insert into retention_raw_since as r (table_name, since) values (p.tbl, p.upper)
         on conflict (table_name) do update set since = greatest(r.since, excluded.since);
     end if;
     return next;

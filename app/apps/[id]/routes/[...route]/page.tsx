@@ -53,6 +53,7 @@ export default async function RoutePage({
     serverTrpc.activity.route.prefetch({ appId, ...range, method, route }),
     serverTrpc.activity.errors.prefetch({ appId, ...range, method, route, limit: ROUTE_ERRORS_LIMIT }),
     serverTrpc.activity.invocations.prefetchInfinite({ appId, ...range, method, route, limit: LOG_PAGE }),
+    serverTrpc.activity.rawSince.prefetch({ appId }),
   ]);
   return (
     <HydrateClient>
