@@ -59,12 +59,10 @@ export const maintenanceRouter = router({
     .mutation(({ ctx, input }) => applyRetention(ctx.db, { keepDays: input.keepDays, dryRun: input.dryRun ?? false })),
 
   /** Creates the monthly partitions ahead and moves rows out of the default partition into their months. */
-  ensurePartitions: systemProcedure
-    .input(PartitionsInput)
-    .mutation(({ ctx, input }) =>
-      ensurePartitions(ctx.db, {
-        monthsAhead: input.monthsAhead ?? MONTHS_AHEAD,
-        since: input.since ? new Date(`${input.since}T00:00:00Z`) : null,
-      }),
-    ),
+  ensurePartitions: systemProcedure.input(PartitionsInput).mutation(({ ctx, input }) =>
+    ensurePartitions(ctx.db, {
+      monthsAhead: input.monthsAhead ?? MONTHS_AHEAD,
+      since: input.since ? new Date(`${input.since}T00:00:00Z`) : null,
+    }),
+  ),
 });
