@@ -85,11 +85,11 @@ describe('the partition conversion', () => {
     }
     await sql`
       insert into view_events (app_id, viewer_id, viewed_at)
-      select (${apps}::uuid[])[1 + g % 3], case when g % 4 = 0 then ${ownerId}::uuid end, now() - (g % 7_776_000) * interval '1 second'
+      select (${apps}::uuid[])[1 + g % 3], case when g % 4 = 0 then ${ownerId}::uuid end, now() - (g % 7776000) * interval '1 second'
       from generate_series(1, ${ROWS_EACH}) g`.execute(db);
     await sql`
       insert into route_invocations (app_id, method, path, user_id, started_at, duration_ms, status_code, memory_peak_bytes, error)
-      select (${apps}::uuid[])[1 + g % 3], 'GET', '/items/' || (g % 500), null, now() - (g % 7_776_000) * interval '1 second',
+      select (${apps}::uuid[])[1 + g % 3], 'GET', '/items/' || (g % 500), null, now() - (g % 7776000) * interval '1 second',
              g % 400, case when g % 50 = 0 then 500 else 200 end, g, case when g % 100 = 0 then 'failed ' || g end
       from generate_series(1, ${ROWS_EACH}) g`.execute(db);
 
