@@ -52,3 +52,17 @@ test('a signed-in user who opens /login goes on to the page asked for', async ({
   await page.goto(`/login?next=${encodeURIComponent(`/apps/${world.app.naturalId}/tables`)}`);
   await expect(page).toHaveURL((url) => url.pathname === `/apps/${world.app.naturalId}/tables`);
 });
+
+test('a submit before the script runs never puts the password in a URL', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const urls: string[] = [];
+  page.on('request', (request) => urls.push(request.url()));
+  await page.goto('/login');
+  await page.getByLabel('Username').fill(world.owner.username);
+  await page.getByLabel('Password').fill(world.owner.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForLoadState('load');
+  expect(urls.filter((url) => url.includes(encodeURIComponent(world.owner.password)) || url.includes('password='))).toEqual([]);
+  await context.close();
+});

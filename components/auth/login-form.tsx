@@ -52,7 +52,8 @@ export function LoginForm({ next }: { next: string }) {
 
   const busy = signIn.isPending || signIn.isSuccess;
   return (
-    <form onSubmit={submit} noValidate className="space-y-4" aria-describedby={error ? 'login-error' : undefined}>
+    // method="post": a submit before hydration (slow script, script blocked) must not put the password in the URL, the history and the logs.
+    <form method="post" onSubmit={submit} noValidate className="space-y-4" aria-describedby={error ? 'login-error' : undefined}>
       <div>
         <label htmlFor="username" className="mb-1 block text-sm font-medium">
           Username
