@@ -4,7 +4,10 @@ import { chromium } from '@playwright/test';
 const base = process.env.BASE ?? 'http://127.0.0.1:3999';
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
 for (const scheme of ['light', 'dark'] as const) {
-  for (const size of [{ name: 'desktop', width: 1280, height: 900 }, { name: 'phone', width: 390, height: 844 }]) {
+  for (const size of [
+    { name: 'desktop', width: 1280, height: 900 },
+    { name: 'phone', width: 390, height: 844 },
+  ]) {
     const page = await browser.newPage({ viewport: size, colorScheme: scheme });
     await page.goto(`${base}/login`);
     await page.waitForLoadState('networkidle');

@@ -35,5 +35,7 @@ export function comparedToPrevious(rows: BenchRow[], previous: PreviousRun | nul
   const pairs = rows
     .filter((row) => COMPARED.some((prefix) => row.measurement.startsWith(prefix)))
     .map((row) => `${row.measurement} ${row.ratio} (was ${previous.ratios.get(row.measurement) || 'not measured'})`);
-  return pairs.length ? [`Against the previous full run (${previous.date}), the ingestion ratios, each beside its own reference: ${pairs.join('; ')}.`] : [];
+  return pairs.length
+    ? [`Against the previous full run (${previous.date}), the ingestion ratios, each beside its own reference: ${pairs.join('; ')}.`]
+    : [];
 }
