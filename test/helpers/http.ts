@@ -133,3 +133,31 @@ export function rawRequest(base: string, bytes: string): Promise<string> {
     socket.write(bytes);
   });
 }
+
+/**
+ * Sends `head` (a request line and headers ending in a blank line, with
+ * `Transfer-Encoding: chunked`) and then `chunks` one at a time as HTTP chunks,
+ * never the closing chunk: the body stays open, so an answer can only come from
+ * a server that counts bytes as they arrive. Stops writing once the server
+ * answers and resolves with what it sent when the connection closes.
+ */
+export function rawOpenChunkedRequest(base: string, head: string, chunks: readonly Buffer[]): Promise<string> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(url.port), url.hostname);
+    let received = '';
+    socket.setTimeout(20_000, () => socket.destroy());
+    socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+    socket.on('close', () => resolve(received));
+    socket.on('error', (error) => (received ? resolve(received) : reject(error)));
+    socket.write(head);
+    const sendNext = (index: number): void => {
+      const chunk = chunks[index];
+      if (received || !chunk || socket.destroyed) return;
+      socket.write(`${chunk.length.toString(16)}\r\n`);
+      socket.write(chunk);
+      socket.write('\r\n', () => setTimeout(() => sendNext(index + 1), 2));
+    };
+    sendNext(0);
+  });
+}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { systemCaller } from '../helpers/fixtures';
 import { expectError } from '../helpers/http';
 import { restHttp, restPost, useRestFixture } from '../helpers/rest-fixture';
-import { rawRequest } from '../helpers/http';
+import { rawOpenChunkedRequest, rawRequest } from '../helpers/http';
 
 // Errors of the four documented paths over real HTTP: 401, 403, 404, 405, 413,
 // and never a stack trace or SQL in an answer.
@@ -83,23 +83,16 @@ describe('errors on every path', () => {
     const path = `/api/apps/${f.app.id}/stats/tables/rows/preview`;
     const padded = JSON.stringify({ limit: 1, offset: 0, pad: 'x'.repeat(70 * 1024) });
     expectError(await post(path, padded), 413, 'PAYLOAD_TOO_LARGE');
-    // Streamed without any Content-Length: the bytes are counted as they come.
-    const chunks = Array.from({ length: 64 }, () => new TextEncoder().encode(' '.repeat(4096)));
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        const next = chunks.shift();
-        if (next) controller.enqueue(next);
-        else controller.close();
-      },
-    });
-    const streamed = await fetch(`${f.base}${path}`, {
-      method: 'POST',
-      body: stream,
-      headers: { authorization: `Bearer ${f.owner.token}` },
-      duplex: 'half',
-    } as RequestInit & { duplex: 'half' });
-    expect(streamed.status).toBe(413);
-    expect(await streamed.json()).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('65536') } });
+    // Streamed without any Content-Length and never finished: the bytes are counted as they come,
+    // and the answer comes once they pass the limit, not at the end of a body that never ends.
+    const open = await rawOpenChunkedRequest(
+      f.base,
+      `POST ${path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${f.owner.token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      Array.from({ length: 40 }, () => Buffer.alloc(4096, ' ')),
+    );
+    expect(open).toMatch(/^HTTP\/1\.1 413 /);
+    expect(open).toContain('"code":"PAYLOAD_TOO_LARGE"');
+    expect(open).toContain('65536');
     // Claims a megabyte, sends a few bytes: refused on the claim, no waiting for the rest.
     const claimed = await rawRequest(
       f.base,
