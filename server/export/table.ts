@@ -6,8 +6,8 @@ import { jsonStringPieces, objectLayout } from './ndjson';
 // table order, then one record per row) or NDJSON (the preview's JSON object
 // of each row). A chunk without large cells becomes one string; a row with
 // one is written piece by piece, so a large cell never sits whole in memory.
-// A chunk of the CSV fast path (../queries/export/fast-sql.ts) comes as
-// records already written.
+// A chunk of the fast path (../queries/export/fast-sql.ts) comes as records
+// already written in the format asked for.
 
 /** The two formats of a table export. */
 export type TableExportFormat = 'csv' | 'ndjson';
@@ -22,8 +22,8 @@ async function* csvText(chunks: AsyncIterable<ExportChunk>): AsyncGenerator<stri
       header = true;
       yield csvRecords([chunk.columns.map((column) => column.name)]);
     }
-    if (chunk.csv) {
-      yield* chunk.csv;
+    if (chunk.text) {
+      yield* chunk.text;
       continue;
     }
     let plain: Array<readonly unknown[]> = [];
@@ -50,6 +50,10 @@ async function* csvText(chunks: AsyncIterable<ExportChunk>): AsyncGenerator<stri
 async function* ndjsonText(chunks: AsyncIterable<ExportChunk>): AsyncGenerator<string> {
   let layout: ReturnType<typeof objectLayout> | undefined;
   for await (const chunk of chunks) {
+    if (chunk.text) {
+      yield* chunk.text;
+      continue;
+    }
     const { order, prefixes } = (layout ??= objectLayout(chunk.columns.map((column) => column.name)));
     let text = '';
     for (const row of chunk.rows) {

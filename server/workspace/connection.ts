@@ -33,6 +33,7 @@ const SESSION_OPTIONS = [
   'timezone=UTC',
   'intervalstyle=postgres',
   'bytea_output=hex',
+  'standard_conforming_strings=on',
   'extra_float_digits=1',
   'application_name=appstats-workspace-read',
 ]

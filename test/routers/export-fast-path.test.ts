@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableExportText } from '../../server/export/table';
+import { type TableExportFormat, tableExportText } from '../../server/export/table';
 import { type ExportChunk, readTableExport } from '../../server/queries/export/read';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { type TestApp, type TestUser, callerFor, makeApp, makeUser } from '../helpers/fixtures';
@@ -9,10 +9,11 @@ import { expectCode } from '../helpers/errors';
 import { collect, expectCsvMatches, parseCsv, previewAll } from '../helpers/export';
 import { type Tenant, tenantOf } from '../helpers/tenant';
 
-// The CSV fast path of a table export (COPY, server/queries/export/fast-sql.ts)
-// against the general path (cursor, preview values, csv-stringify): for random
-// values of every plain type, NULLs, empty strings, quotes, commas, line
-// breaks and any Unicode, both parse back to the same rows. A table it must
+// The fast path of a table export (COPY, server/queries/export/fast-sql.ts)
+// against the general path (cursor, preview values, csv-stringify or
+// JSON.stringify): for random values of every plain type, NULLs, empty
+// strings, quotes, commas, line breaks, control characters and any Unicode,
+// the CSV of both parses back to the same rows and their NDJSON is the same text. A table it must
 // not take (a domain whose CHECK calls tenant code, 1,600 columns, other
 // types) takes the general path; row-level security is refused first.
 
@@ -26,26 +27,33 @@ const PLAIN = `id int primary key, t text, v varchar(40), b bool, i2 int2, i4 in
   ts timestamp, tz timestamptz, by bytea`;
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** The export's chunks and text, on the fast path when `fast` allows it. */
-async function exported(table: string, fast: boolean): Promise<{ text: string; fastPath: boolean }> {
+/** The export's chunks and text in `format`, on the fast path when `fast` allows it. */
+async function exported(table: string, fast: boolean, format: TableExportFormat = 'csv'): Promise<{ text: string; fastPath: boolean }> {
   const chunks: ExportChunk[] = [];
   async function* kept() {
-    for await (const chunk of readTableExport(database.db, s, table, { csv: fast })) {
+    for await (const chunk of readTableExport(database.db, s, table, { format: fast ? format : undefined })) {
       chunks.push(chunk);
       yield chunk;
     }
   }
-  const text = await collect(tableExportText('csv', kept()));
-  return { text, fastPath: chunks.some((chunk) => chunk.csv !== undefined) };
+  const text = await collect(tableExportText(format, kept()));
+  return { text, fastPath: chunks.some((chunk) => chunk.text !== undefined) };
 }
 
-/** Expects both paths to read `table` to the same CSV cells, and says whether the fast one took its own way. */
+/**
+ * Expects both paths to read `table` to the same CSV cells and the same NDJSON
+ * text, and says whether the fast one took its own way (for both formats alike).
+ */
 async function expectSameRows(table: string): Promise<boolean> {
   const general = await exported(table, false);
   const fast = await exported(table, true);
   expect(general.fastPath).toBe(false);
   expect(parseCsv(fast.text)).toEqual(parseCsv(general.text));
   expect(fast.text.endsWith('\r\n')).toBe(true);
+  const generalJson = await exported(table, false, 'ndjson');
+  const fastJson = await exported(table, true, 'ndjson');
+  expect(fastJson.text).toBe(generalJson.text);
+  expect(fastJson.fastPath).toBe(fast.fastPath);
   return fast.fastPath;
 }
 
@@ -67,7 +75,9 @@ beforeAll(async () => {
   await tenant.run(`create table ${s}.${quoted('a"b,c\r\nd')} (${quoted('"q",x')} int primary key, ${quoted('é😀 \n')} text);
     insert into ${s}.${quoted('a"b,c\r\nd')} select g, repeat('"', g) || E'\\n' from generate_series(1, 50) g;
     create table ${s}.mixed (id int primary key, j jsonb, f float8, a int[]); insert into ${s}.mixed values (1, '{"a": 1}', 1e20, '{1,2}');
-    grant select on ${s}.${quoted('a"b,c\r\nd')}, ${s}.mixed to public`);
+    create table ${s}.keyed (b int primary key, "10" text, "2" bool, "x\u0002y" int2);
+    insert into ${s}.keyed values (1, e'a\u0002b\u0001', true, 7), (2, null, null, null);
+    grant select on ${s}.${quoted('a"b,c\r\nd')}, ${s}.mixed, ${s}.keyed to public`);
   await tenant.run(`create function ${s}.crawl() returns boolean language sql as 'select pg_catalog.pg_sleep(30) is not null';
     create table ${s}.guarded (id int primary key, secret text); insert into ${s}.guarded values (1, 'x');
     alter table ${s}.guarded enable row level security; create policy p on ${s}.guarded using (${s}.crawl());
@@ -79,7 +89,29 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const SPECIAL = fc.constantFrom(',', '"', '\r', '\n', '\r\n', ' ', '\\', '\\.', 'NULL', 'é', '😀', '\t', '\u2028', '=');
+const SPECIAL = fc.constantFrom(
+  ',',
+  '"',
+  '\r',
+  '\n',
+  '\r\n',
+  ' ',
+  '\\',
+  '\\.',
+  'NULL',
+  'é',
+  '😀',
+  '\t',
+  '\u2028',
+  '=',
+  '\u0001',
+  '\u0002',
+  '\u001f',
+  '\u007f',
+  '\b',
+  '\f',
+  '/',
+);
 const text = fc.oneof(
   fc.constantFrom('', '""', '\\.', ' ', 'NULL'),
   fc.string({
@@ -139,7 +171,7 @@ async function load(rows: ReadonlyArray<Record<string, unknown>>): Promise<void>
       ts text, tz text, by text)`.execute(db);
 }
 
-describe('the CSV fast path of a table export', () => {
+describe('the fast path of a table export', () => {
   it('parses back to the general path’s rows for random values of every plain type, NULLs and edge cases included', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(row, { maxLength: 25 }), async (rows) => {
@@ -178,9 +210,25 @@ describe('the CSV fast path of a table export', () => {
     );
   });
 
-  it('streams an empty table as its header alone', async () => {
+  it('writes NDJSON keys in the preview’s order (integer-like names first) and control characters escaped, one line a row', async () => {
+    expect(await expectSameRows('keyed')).toBe(true);
+    const { text } = await exported('keyed', true, 'ndjson');
+    expect(text).toBe('{"2":true,"10":"a\\u0002b\\u0001","b":1,"x\\u0002y":7}\n{"2":null,"10":null,"b":2,"x\\u0002y":null}\n');
+    expect(
+      text
+        .split('\n')
+        .slice(0, -1)
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual([
+      { 2: true, 10: 'a\u0002b\u0001', b: 1, 'x\u0002y': 7 },
+      { 2: null, 10: null, b: 2, 'x\u0002y': null },
+    ]);
+  });
+
+  it('streams an empty table as its header alone, or as nothing in NDJSON', async () => {
     await load([]);
     const { text, fastPath } = await exported('plain', true);
     expect([text, fastPath]).toEqual(['id,t,v,b,i2,i4,i8,n,u,d,ts,tz,by\r\n', true]);
+    expect(await exported('plain', true, 'ndjson')).toEqual({ text: '', fastPath: true });
   });
 });

@@ -1,8 +1,11 @@
 import pg from 'pg';
+import { objectLayout } from '../../export/ndjson';
+import { type NdjsonFieldKind, ndjsonRecords } from './ndjson-records';
 import type { Relation } from '../preview/lookup';
 
-// The CSV fast path of a table export: `COPY (SELECT …) TO STDOUT (FORMAT csv)`,
-// so PostgreSQL prints, quotes and joins the fields itself. It applies only to a
+// The fast path of a table export: `COPY (SELECT …) TO STDOUT`, so PostgreSQL
+// prints, quotes and joins the fields itself. CSV: COPY's own CSV. NDJSON: each
+// column's JSON printed by COPY, made objects by ndjson-records.ts. It applies only to a
 // table whose every column is declared with one of the plain types below (their
 // own OIDs: a domain over one is not plain), where COPY's CSV parses back to
 // the very cells the general path writes from the preview's values (values.ts,
@@ -17,6 +20,11 @@ import type { Relation } from '../preview/lookup';
 /** Types COPY prints as the preview shows them (integers, numeric, text, uuid, date, timestamp, bytea as `\x…`). */
 const AS_PRINTED = new Set([20, 21, 23, 25, 1043, 1700, 2950, 1082, 1114, 17]);
 const BOOL = 16;
+const INT2 = 21;
+const INT4 = 23;
+const TEXT = 25;
+const VARCHAR = 1043;
+const BYTEA = 17;
 const TIMESTAMPTZ = 1184;
 /** The most columns a fast export selects (the general path reads wider tables in its own way). */
 export const FAST_MAX_COLUMNS = 100;
@@ -32,8 +40,8 @@ function isPlain(type: number): boolean {
   return type === BOOL || type === TIMESTAMPTZ || AS_PRINTED.has(type);
 }
 
-/** Whether the CSV of `relation` may take the fast path: 1..FAST_MAX_COLUMNS columns, each of a plain type (declared, not a domain). */
-export function isFastCsv(relation: Pick<Relation, 'columns'>): boolean {
+/** Whether the export of `relation` may take the fast path: 1..FAST_MAX_COLUMNS columns, each of a plain type (declared, not a domain). */
+export function isFastExport(relation: Pick<Relation, 'columns'>): boolean {
   const { columns } = relation;
   return columns.length > 0 && columns.length <= FAST_MAX_COLUMNS && columns.every((column) => isPlain(Number(column.type)));
 }
@@ -49,16 +57,60 @@ function fieldOf(ref: string, type: number): string {
   return ref;
 }
 
-/** The COPY of every row of `qualified` as CSV without a header, in the order exportQuery reads them. */
-export function fastCsvCopy(qualified: string, relation: Pick<Relation, 'columns' | 'keys' | 'partitioned'>): string {
-  const fields = relation.columns.map((column) => fieldOf(`t.${pg.escapeIdentifier(column.name)}`, Number(column.type)));
-  const order =
-    relation.keys.length > 0
-      ? `order by ${relation.keys.map((k) => `t.${pg.escapeIdentifier(k)}`).join(', ')}`
-      : relation.partitioned
-        ? 'order by t.tableoid, t.ctid'
-        : '';
-  return `copy (select ${fields.join(', ')} from ${qualified} t ${order}) to stdout with (format csv)`;
+/** The field of a column of `type` (plain), `ref` naming it, on the NDJSON fast path, and how ndjsonRecords makes it JSON; null stays null. */
+function ndjsonFieldOf(ref: string, type: number): { sql: string; kind: NdjsonFieldKind } {
+  if (type === BOOL || type === INT2 || type === INT4) return { sql: fieldOf(ref, type), kind: 'json' };
+  // Text may hold anything: to_json escapes as JSON.stringify does (\b \f \n \r \t \" \\, other controls \u00xx).
+  if (type === TEXT || type === VARCHAR) return { sql: `pg_catalog.to_json(${ref}::pg_catalog.text)::pg_catalog.text`, kind: 'json' };
+  if (type === BYTEA) return { sql: ref, kind: 'bytea' };
+  // The others print digits, letters, spaces and -:.+ only (numbers, uuid, dates and times, infinity, BC): nothing to escape.
+  return { sql: fieldOf(ref, type), kind: 'string' };
+}
+
+type Ordered = Pick<Relation, 'columns' | 'keys' | 'partitioned'>;
+
+/** The order exportQuery reads rows in: the primary key; without one, physical order (partitions apart by tableoid). */
+function orderOf(relation: Ordered): string {
+  if (relation.keys.length > 0) return `order by ${relation.keys.map((k) => `t.${pg.escapeIdentifier(k)}`).join(', ')}`;
+  return relation.partitioned ? 'order by t.tableoid, t.ctid' : '';
+}
+
+/** The fast path's statements, the SELECT of every row and the COPY of it, and what turns COPY's text into the export's records. */
+export interface FastExportSql {
+  select: string;
+  copy: string;
+  records: (text: string) => string;
+}
+
+/**
+ * The fast path's SQL for every row of `qualified`, in the order exportQuery
+ * reads them. CSV: COPY's CSV of the fields, without a header, turned to
+ * CRLF line ends. NDJSON: a field a column in the JSON object's key order
+ * (objectLayout's), COPY's CSV with control characters as delimiter and quote,
+ * turned into objects by ndjsonRecords.
+ */
+export function fastExportSql(qualified: string, relation: Ordered, format: 'csv' | 'ndjson'): FastExportSql {
+  const refs = relation.columns.map((column) => ({ ref: `t.${pg.escapeIdentifier(column.name)}`, type: Number(column.type) }));
+  const from = `from ${qualified} t ${orderOf(relation)}`;
+  if (format === 'csv') {
+    const select = `select ${refs.map(({ ref, type }) => fieldOf(ref, type)).join(', ')} ${from}`;
+    return { select, copy: `copy (${select}) to stdout with (format csv)`, records: csvLineEnds() };
+  }
+  const { order, prefixes } = objectLayout(relation.columns.map((column) => column.name));
+  const fields = order.map((i) => {
+    const { ref, type } = refs[i] as { ref: string; type: number };
+    return ndjsonFieldOf(ref, type);
+  });
+  const keys = order.map((i, n) => `${n === 0 ? '{' : ','}${prefixes[i] ?? ''}`);
+  const select = `select ${fields.map((field) => field.sql).join(', ')} ${from}`;
+  return {
+    select,
+    copy: `copy (${select}) to stdout with (format csv, delimiter e'\\x02', quote e'\\x01')`,
+    records: ndjsonRecords(
+      fields.map((field) => field.kind),
+      keys,
+    ),
+  };
 }
 
 /**

@@ -11,7 +11,7 @@ import { RowSecurityError, TableNotReadableError, isPlausibleTableName, pageColu
 import { previewTypeParser } from '../preview/values';
 import { MIGRATIONS_TABLE } from '../workspace/catalog';
 import { CellReader } from './cells';
-import { COPY_TIMEOUT_MS, csvLineEnds, fastCsvCopy, isFastCsv } from './fast-sql';
+import { COPY_TIMEOUT_MS, fastExportSql, isFastExport } from './fast-sql';
 import { type LargeKind, exportQuery, fetchRows, largeKindOf } from './sql';
 
 // A whole workspace table, chunk by chunk (CONTRACT §8 Export), under the
@@ -40,19 +40,22 @@ export class LargeCell {
 
 /**
  * One chunk of an export: the table's columns (the same in every chunk) and
- * rows of preview values, or LargeCells, in column order; on the CSV fast
- * path (fast-sql.ts) no rows but `csv`, CSV records already written (CRLF
- * after each; a piece may end inside a record).
+ * rows of preview values, or LargeCells, in column order; on the fast path
+ * (fast-sql.ts) no rows but `text`, records already written in the format the
+ * export is for (CSV: CRLF after each; NDJSON: LF; a piece may end inside a record).
  */
 export interface ExportChunk {
   columns: readonly PageColumn[];
   rows: ReadonlyArray<readonly unknown[]>;
-  csv?: readonly string[];
+  text?: readonly string[];
 }
 
-/** What the export is for: `csv` lets a table of plain types take the CSV fast path. */
+/** The formats the fast path writes. */
+export type FastFormat = 'csv' | 'ndjson';
+
+/** What the export is for: a `format` lets a table of plain types take the fast path for it; without one, the general path. */
 export interface ExportOptions {
-  csv?: boolean;
+  format?: FastFormat;
 }
 
 const RAW = { getTypeParser: () => (value: string) => value };
@@ -96,8 +99,8 @@ async function* chunksOf(
   const qualified = qualifiedName(schema, relation.relname);
   // Physical order without a primary key means a scan from the first page; a cursor's plan favours an ordered index scan.
   await step(client.query('set local synchronize_seqscans = off; set local cursor_tuple_fraction = 0.01'));
-  if (options.csv && isFastCsv(relation)) {
-    yield* fastChunks(client, step, qualified, relation, columns);
+  if (options.format && isFastExport(relation)) {
+    yield* fastChunks(client, step, qualified, relation, columns, options.format);
     await step(client.query('commit'));
     return;
   }
@@ -141,18 +144,22 @@ async function* chunksOf(
 /** Characters of CSV the fast path gathers before it hands them on as one chunk. */
 const FAST_CHUNK_CHARS = 1 << 20;
 
-/** The CSV fast path's chunks: COPY's records (fast-sql.ts) as they stream in, CRLF after each; at least one chunk. */
+/** The fast path's chunks: COPY's records (fast-sql.ts) as they stream in, CRLF after each CSV one; at least one chunk. */
 async function* fastChunks(
   client: pg.Client,
   step: Step,
   qualified: string,
   relation: Relation,
   columns: readonly PageColumn[],
+  format: FastFormat,
 ): AsyncGenerator<ExportChunk> {
+  const { select, copy, records } = fastExportSql(qualified, relation, format);
+  // Planned first under the reads' statement timeout: planning is where tenant code can run (a partial index's
+  // predicate); the COPY's own timeout is for reading rows, and its planning stays under the step deadline.
+  await step(client.query(`explain (costs off) ${select}`));
   await step(client.query(`set local statement_timeout = ${COPY_TIMEOUT_MS}`));
-  const stream = client.query(copyTo(fastCsvCopy(qualified, relation)));
+  const stream = client.query(copyTo(copy));
   const pieces = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-  const lineEnds = csvLineEnds();
   // A piece may end inside a character: the decoder keeps its first bytes for the next one.
   const decoder = new StringDecoder('utf8');
   let finished = false;
@@ -161,14 +168,14 @@ async function* fastChunks(
     for (;;) {
       const piece = await step(pieces.next());
       if (piece.done) break;
-      text += lineEnds(decoder.write(piece.value));
+      text += records(decoder.write(piece.value));
       if (text.length < FAST_CHUNK_CHARS) continue;
-      yield { columns, rows: [], csv: [text] };
+      yield { columns, rows: [], text: [text] };
       text = '';
     }
-    text += lineEnds(decoder.end());
+    text += records(decoder.end());
     finished = true;
-    yield { columns, rows: [], csv: text ? [text] : [] };
+    yield { columns, rows: [], text: text ? [text] : [] };
   } finally {
     // Left early: the connection is closed after (streamWorkspace), the COPY with it.
     if (!finished) stream.destroy();

@@ -47,7 +47,7 @@ export const exportRouter = router({
       fileName: `${ctx.app.naturalId}-${input.table}.${input.format}`,
       contentType: CONTENT_TYPES[input.format],
       body: answered(
-        tableExportText(input.format, readTableExport(ctx.db, ctx.app.workspaceSchema, input.table, { csv: input.format === 'csv' })),
+        tableExportText(input.format, readTableExport(ctx.db, ctx.app.workspaceSchema, input.table, { format: input.format })),
       ),
     })),
 });
