@@ -130,4 +130,27 @@ describe('listWorkspaceTables', () => {
     const app = await newAppId(true);
     expect(await listWorkspaceTables(db, app.workspaceSchema)).toEqual([]);
   });
+
+  it('gives each column the data_type and is_nullable information_schema.columns gives it, domains and arrays included', async () => {
+    const db = database.current.db;
+    const app = await newAppId(true);
+    const schema = app.workspaceSchema as string;
+    const t = (name: string) => sql.id(schema, name);
+    await sql`create type ${t('mood')} as enum ('sad', 'happy')`.execute(db);
+    await sql`create domain ${t('email')} as varchar(80) not null`.execute(db);
+    await sql`create domain ${t('scores')} as int[]`.execute(db);
+    await sql`create domain ${t('feeling')} as ${t('mood')}`.execute(db);
+    await sql`create table ${t('typed')} (id bigserial primary key, e ${t('email')}, s ${t('scores')}, f ${t('feeling')}, m ${t('mood')}[],
+      n numeric(10, 2) not null, j jsonb, ts timestamp(3), b bit varying(4), i interval, c char(3), p point)`.execute(db);
+    await sql`create index on ${t('typed')} (n, ts)`.execute(db);
+    await sql.raw(`grant select on all tables in schema ${schema} to public`).execute(db);
+    const [table] = await listWorkspaceTables(db, schema);
+    const expected = await sql<{ name: string; type: string; nullable: string }>`
+      select column_name as name, data_type as type, is_nullable as nullable from information_schema.columns
+      where table_schema = ${schema} and table_name = 'typed' order by ordinal_position`.execute(db);
+    expect(table?.columns.map((column) => [column.name, column.type, column.nullable ? 'YES' : 'NO'])).toEqual(
+      expected.rows.map((row) => [row.name, row.type, row.nullable]),
+    );
+    expect(table?.columns.filter((column) => column.primaryKey || column.indexed).map((column) => column.name)).toEqual(['id', 'n', 'ts']);
+  });
 });
