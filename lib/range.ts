@@ -45,7 +45,8 @@ export class RangeInputError extends Error {
   }
 }
 
-const DAY_MS = 86_400_000;
+/** Milliseconds in a UTC day: the one constant of every day calculation. */
+export const DAY_MS = 86_400_000;
 const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Milliseconds of a YYYY-MM-DD day's UTC midnight, or undefined when it is not a real calendar day. */

@@ -3,6 +3,7 @@ import { ExpandableText } from '@/components/ui/expandable-text';
 import { formatDuration, formatMiB, formatRelative, formatUtc } from '@/lib/format';
 import type { RouterOutputs } from '@/trpc/react';
 import { StatusChip } from './status-chip';
+import { DAY_MS } from '@/lib/range';
 
 type Invocation = RouterOutputs['stats']['api']['recent'][number];
 
@@ -18,8 +19,6 @@ function None() {
 const th =
   'sticky top-0 z-10 border-b border-line bg-surface-muted px-3 py-2 text-xs font-semibold uppercase tracking-wide text-muted whitespace-nowrap';
 const td = 'border-b border-line px-3 py-1.5 align-top';
-
-const DAY_MS = 86_400_000;
 
 /**
  * When a call started: how long ago within the last day, else its wall-clock

@@ -2,11 +2,10 @@ import type { Kysely } from 'kysely';
 import { generateToken } from '../auth/tokens';
 import type { DB } from '../db/types';
 import { insertApiToken } from './credentials';
+import { DAY_MS } from '../../lib/range';
 
 // API tokens as their owner manages them (/account) and as the CLI issues and
 // revokes them (token:create, token:revoke): one set of functions for both.
-
-const DAY_MS = 24 * 3600 * 1000;
 
 /** Whether a token can still authenticate, as the auth code decides it (server/queries/caller.ts). */
 export type TokenState = 'active' | 'expired' | 'revoked';

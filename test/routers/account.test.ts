@@ -4,12 +4,12 @@ import { useTestDatabase } from '../helpers/database';
 import { expectCode } from '../helpers/errors';
 import { type TestApp, type TestUser, makeApp, makeUser } from '../helpers/fixtures';
 import { EVIL_ORIGIN, SAME_ORIGIN, requestWith, signedInCookie } from '../helpers/security';
+import { DAY_MS } from '../../lib/range';
 
 // /account (CONTRACT §9): the signed-in user's own tokens, password and sessions,
 // through the procedures the page calls, with the contexts the HTTP route builds.
 
 const database = useTestDatabase();
-const DAY_MS = 24 * 3600 * 1000;
 
 /** A caller in a browser session (same-origin, as the page sends its mutations). */
 async function browser(cookie: string, now?: Date) {

@@ -11,9 +11,9 @@ import { useTestDatabase } from '../helpers/database';
 import { makeUser, systemCaller } from '../helpers/fixtures';
 import { SAME_ORIGIN, requestWith, sessionIdFrom, signedInCookie } from '../helpers/security';
 import { expectCode } from '../helpers/errors';
+import { DAY_MS } from '../../lib/range';
 
 const database = useTestDatabase();
-const DAY_MS = 24 * 3600 * 1000;
 
 afterEach(() => {
   vi.unstubAllEnvs();

@@ -1,4 +1,4 @@
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY_MS } from '../../../lib/range';
 
 /** A window of whole UTC calendar days: today and the `days - 1` before it, newest first. */
 export interface DayWindow {
