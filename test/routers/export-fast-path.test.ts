@@ -24,7 +24,7 @@ let tenant: Tenant;
 let s: string;
 
 const PLAIN = `id int primary key, t text, v varchar(40), b bool, i2 int2, i4 int4, i8 int8, n numeric, u uuid, d date,
-  ts timestamp, tz timestamptz, by bytea`;
+  ts timestamp, tz timestamptz, by bytea, bp char(4), tm time, ttz timetz, iv interval, ip inet, cd cidr, mac macaddr, mac8 macaddr8`;
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** The export's chunks and text in `format`, on the fast path when `fast` allows it. */
@@ -152,6 +152,24 @@ const row = fc.record({
   ts: nullable(moment),
   tz: nullable(moment),
   by: nullable(fc.uint8Array({ maxLength: 8 }).map((bytes) => Buffer.from(bytes).toString('hex'))),
+  bp: nullable(text.map((value) => Array.from(value).slice(0, 4).join(''))),
+  tm: nullable(fc.integer({ min: 0, max: 86_400_000_000 })),
+  ttz: nullable(fc.tuple(fc.integer({ min: 0, max: 86_399_999_999 }), fc.integer({ min: -57_599, max: 57_599 }))),
+  iv: nullable(
+    fc.tuple(
+      fc.integer({ min: -120_000, max: 120_000 }),
+      fc.integer({ min: -1_000_000, max: 1_000_000 }),
+      fc.integer({ min: -(10 ** 12), max: 10 ** 12 }),
+    ),
+  ),
+  ip: nullable(
+    fc.oneof(
+      fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([ip, bits]) => `${ip}/${bits}`),
+      fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 128 })).map(([ip, bits]) => `${ip}/${bits}`),
+    ),
+  ),
+  mac: nullable(fc.uint8Array({ minLength: 6, maxLength: 6 }).map((bytes) => Buffer.from(bytes).toString('hex'))),
+  mac8: nullable(fc.uint8Array({ minLength: 8, maxLength: 8 }).map((bytes) => Buffer.from(bytes).toString('hex'))),
 });
 
 /** A moment's SQL from `moment`'s text, as the given type. */
@@ -166,9 +184,14 @@ async function load(rows: ReadonlyArray<Record<string, unknown>>): Promise<void>
   await sql`insert into ${sql.id(s, 'plain')}
     select x.id, x.t, x.v, x.b, x.i2, x.i4, x.i8::int8, x.n::numeric, x.u::uuid,
       case when x.d like '%infinity' then x.d::date else date '2000-01-01' + x.d::int end,
-      ${sql.raw(momentSql('x.ts', 'timestamp'))}, ${sql.raw(momentSql('x.tz', 'timestamptz'))}, decode(x.by, 'hex')
+      ${sql.raw(momentSql('x.ts', 'timestamp'))}, ${sql.raw(momentSql('x.tz', 'timestamptz'))}, decode(x.by, 'hex'), x.bp,
+      time '00:00' + x.tm * interval '1 microsecond',
+      ((time '00:00' + (x.ttz->>0)::int8 * interval '1 microsecond')::text || case when (x.ttz->>1)::int < 0 then '-' else '+' end
+        || to_char(make_interval(secs => abs((x.ttz->>1)::int)), 'HH24:MI:SS'))::timetz,
+      make_interval(months => (x.iv->>0)::int, days => (x.iv->>1)::int) + (x.iv->>2)::int8 * interval '1 microsecond',
+      x.ip::inet, network(x.ip::inet), x.mac::macaddr, x.mac8::macaddr8
     from jsonb_to_recordset(${json}::jsonb) as x(id int, t text, v text, b bool, i2 int2, i4 int4, i8 text, n text, u text, d text,
-      ts text, tz text, by text)`.execute(db);
+      ts text, tz text, by text, bp text, tm int8, ttz jsonb, iv jsonb, ip text, mac text, mac8 text)`.execute(db);
 }
 
 describe('the fast path of a table export', () => {
@@ -228,7 +251,7 @@ describe('the fast path of a table export', () => {
   it('streams an empty table as its header alone, or as nothing in NDJSON', async () => {
     await load([]);
     const { text, fastPath } = await exported('plain', true);
-    expect([text, fastPath]).toEqual(['id,t,v,b,i2,i4,i8,n,u,d,ts,tz,by\r\n', true]);
+    expect([text, fastPath]).toEqual(['id,t,v,b,i2,i4,i8,n,u,d,ts,tz,by,bp,tm,ttz,iv,ip,cd,mac,mac8\r\n', true]);
     expect(await exported('plain', true, 'ndjson')).toEqual({ text: '', fastPath: true });
   });
 });

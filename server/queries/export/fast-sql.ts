@@ -17,13 +17,17 @@ import type { Relation } from '../preview/lookup';
 // output functions and pg_catalog functions run (the reader's search_path is
 // pg_catalog), so nothing the tenant made runs.
 
-/** Types COPY prints as the preview shows them (integers, numeric, text, uuid, date, timestamp, bytea as `\x…`). */
-const AS_PRINTED = new Set([20, 21, 23, 25, 1043, 1700, 2950, 1082, 1114, 17]);
+/**
+ * Types COPY prints as the preview shows them: integers, numeric, text, varchar, char(n), uuid, date,
+ * timestamp, time, timetz, interval, inet, cidr, macaddr, macaddr8, bytea as `\x…`.
+ */
+const AS_PRINTED = new Set([20, 21, 23, 25, 1043, 1042, 1700, 2950, 1082, 1114, 1083, 1266, 1186, 869, 650, 829, 774, 17]);
 const BOOL = 16;
 const INT2 = 21;
 const INT4 = 23;
 const TEXT = 25;
 const VARCHAR = 1043;
+const BPCHAR = 1042;
 const BYTEA = 17;
 const TIMESTAMPTZ = 1184;
 /** The most columns a fast export selects (the general path reads wider tables in its own way). */
@@ -62,8 +66,11 @@ function ndjsonFieldOf(ref: string, type: number): { sql: string; kind: NdjsonFi
   if (type === BOOL || type === INT2 || type === INT4) return { sql: fieldOf(ref, type), kind: 'json' };
   // Text may hold anything: to_json escapes as JSON.stringify does (\b \f \n \r \t \" \\, other controls \u00xx).
   if (type === TEXT || type === VARCHAR) return { sql: `pg_catalog.to_json(${ref}::pg_catalog.text)::pg_catalog.text`, kind: 'json' };
+  // char(n) keeps its padding only in its own output (a cast to text drops it).
+  if (type === BPCHAR) return { sql: `pg_catalog.to_json(${ref})::pg_catalog.text`, kind: 'json' };
   if (type === BYTEA) return { sql: ref, kind: 'bytea' };
-  // The others print digits, letters, spaces and -:.+ only (numbers, uuid, dates and times, infinity, BC): nothing to escape.
+  // The others print letters, digits, spaces and -+:./ only (numbers, uuid, dates, times, intervals, addresses, infinity, BC):
+  // nothing to escape.
   return { sql: fieldOf(ref, type), kind: 'string' };
 }
 
