@@ -52,10 +52,12 @@ test('each preset and a custom range show the figures of the REST answer, kept i
     }).toPass({ timeout: 15_000 });
     await expectFigures(page, `from=${from}&to=${today}`);
   }
-  await page.getByLabel('From', { exact: true }).fill(addDays(today, -3));
-  await expect(page).toHaveURL(new RegExp(`from=${addDays(today, -3)}&to=${today}`));
+  // Four days back, or five when four is the 1st (on the 4th of a month that range is the `month` preset).
+  const from = addDays(today, -3).endsWith('-01') ? addDays(today, -4) : addDays(today, -3);
+  await page.getByLabel('From', { exact: true }).fill(from);
+  await expect(page).toHaveURL(new RegExp(`from=${from}&to=${today}`));
   await expect(page.getByLabel('Range', { exact: true })).toHaveValue('custom');
-  const range = await expectFigures(page, `from=${addDays(today, -3)}&to=${today}`);
+  const range = await expectFigures(page, `from=${from}&to=${today}`);
   expect(range.interval).toBe('day');
 });
 
