@@ -12,6 +12,7 @@ import * as liveNotify from './migrations/20260110000000_live_notify';
 import * as invocationLog from './migrations/20260111000000_invocation_log';
 import * as routeRollups from './migrations/20260112000000_route_rollups';
 import * as partitions from './migrations/20260113000000_partitions';
+import * as flushLockedRows from './migrations/20260114000000_flush_locked_rows';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '20260111000000_invocation_log': invocationLog,
   '20260112000000_route_rollups': routeRollups,
   '20260113000000_partitions': partitions,
+  '20260114000000_flush_locked_rows': flushLockedRows,
 };
